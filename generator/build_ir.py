@@ -1,0 +1,297 @@
+"""Assembled spec -> IR: types, defaults, rules (also flattened per model), roles, examples."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from generator.assemble import Located, Spec
+from generator.ir import (
+    Api,
+    Endpoint,
+    EnumDef,
+    EnumMember,
+    Example,
+    Field,
+    InternalOperation,
+    Rule,
+    RuntimeRule,
+    Schema,
+    Source,
+    TypeRef,
+    Value,
+)
+from generator.load import SpecFile, escape
+from generator.naming import enum_members, snake
+from generator.rules_vocab import cond_field, field_refs, kind_of, primary_field
+from generator.schema_walk import item_schema, properties, ref_name, resolve
+
+_CONSTRAINTS = ("minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_COND_OPS = ("equals", "in", "not-in", "present", "absent")
+
+
+def value(raw: Any) -> Value:
+    """Pre-render a spec value for Python and JSON."""
+    return Value(raw=raw, python=repr(raw), json=json.dumps(raw, ensure_ascii=False))
+
+
+def _source(spec_file: SpecFile, at: str) -> Source:
+    return Source(file=spec_file.path, line=spec_file.line(at), pointer=at)
+
+
+class _Builder:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.bodies = {name: loc.data for name, loc in spec.schemas.items()}
+
+    def is_enum(self, name: str) -> bool:
+        return "enum" in self.bodies.get(name, {})
+
+    def type_of(self, node: dict[str, Any]) -> TypeRef:
+        name = ref_name(node)
+        if name is not None:
+            kind = "enum" if self.is_enum(name) else "model"
+            return TypeRef(kind=kind, name=name, display=name)
+        json_type = str(node.get("type", "any"))
+        if json_type == "array":
+            item = self.type_of(node.get("items") or {})
+            return TypeRef(kind="array", item=item, display=f"list<{item.display}>")
+        fmt = str(node.get("format", ""))
+        return TypeRef(kind=json_type, format=fmt, display=json_type)
+
+    def field(self, spec_file: SpecFile, at: str, name: str, node: dict[str, Any], required: bool) -> Field:
+        target = resolve(self.bodies, node)
+        merged = {**target, **node} if isinstance(target, dict) and not self.is_enum_node(node) else node
+        return Field(
+            name=name,
+            title=str(node.get("title", "")),
+            description=" ".join(str(node.get("description", "")).split()),
+            type=self.type_of(node),
+            required=required,
+            default=value(node["default"]) if "default" in node else None,
+            constraints=tuple((k, merged[k]) for k in _CONSTRAINTS if k in merged),
+            file_limits=tuple(sorted((node.get("x-fal") or {}).items())),
+            examples=tuple(value(v) for v in node.get("examples") or ()),
+            note=str(node.get("x-kling-note", "")),
+            source=_source(spec_file, at),
+        )
+
+    def is_enum_node(self, node: dict[str, Any]) -> bool:
+        name = ref_name(node)
+        return name is not None and self.is_enum(name)
+
+    def rules(self, loc: Located) -> tuple[Rule, ...]:
+        found = []
+        for index, raw in enumerate(loc.data.get("x-kling-rules") or []):
+            kind = kind_of(raw)
+            at = f"{loc.pointer}/x-kling-rules/{index}"
+            found.append(
+                Rule(
+                    id=raw["id"],
+                    kind=kind,
+                    message=" ".join(str(raw["message"]).split()),
+                    args=value(raw[kind]),
+                    fields=tuple(dict.fromkeys(ref[2] for ref in field_refs(raw))),
+                    primary=primary_field(raw),
+                    note=str(raw.get("x-kling-note", "")),
+                    source=_source(loc.file, at),
+                )
+            )
+        return tuple(found)
+
+    def flat_rules(self, name: str, at: tuple[str, ...], trail: frozenset[str]) -> Iterator[RuntimeRule]:
+        """Rules of `name` and of every model below it, with their paths."""
+        loc = self.spec.schemas[name]
+        for rule in self.rules(loc):
+            yield RuntimeRule(rule=rule, at=at, python=self.runtime_python(loc.data, rule, at))
+        for prop_name, prop in properties(self.bodies, loc.data).items():
+            step: tuple[str, ...] = (prop_name,)
+            target = ref_name(prop)
+            if target is None and isinstance(prop, dict) and prop.get("type") == "array":
+                target, step = ref_name(prop.get("items")), (prop_name, "[]")
+            if target and not self.is_enum(target) and target not in trail:
+                yield from self.flat_rules(target, at + step, trail | {target})
+
+    def default_of(self, owner: Any, field: str) -> Any:
+        prop = properties(self.bodies, owner).get(field)
+        return prop.get("default") if isinstance(prop, dict) else None
+
+    def cond_python(self, owner: Any, cond: dict[str, Any]) -> str:
+        op = next(key for key in _COND_OPS if key in cond)
+        field = cond_field(cond)
+        values = cond[op] if op in ("in", "not-in") else [cond[op]] if op == "equals" else []
+        args = [f"field={field!r}", f"op={op!r}"]
+        if values:
+            args.append(f"values={tuple(values)!r}")
+        default = self.default_of(owner, field)
+        if default is not None:
+            args.append(f"default={default!r}")
+        return f"Cond({', '.join(args)})"
+
+    def runtime_python(self, body: dict[str, Any], rule: Rule, at: tuple[str, ...]) -> str:
+        """The `Rule(...)` constructor call of the generated package's runtime."""
+        args: list[str] = [f"id={rule.id!r}", f"kind={rule.kind!r}", f"message={rule.message!r}"]
+        if at:
+            args.append(f"at={at!r}")
+        raw = rule.args.raw
+        if isinstance(raw, list):
+            args.append(f"fields={tuple(raw)!r}")
+            return f"Rule({', '.join(args)})"
+        items = item_schema(self.bodies, properties(self.bodies, body).get(raw.get("field")))
+        for key in ("fields", "field", "min", "max", "item", "left", "op", "right", "offset"):
+            if key in raw:
+                shown = tuple(raw[key]) if key == "fields" else raw[key]
+                args.append(f"{key}={shown!r}")
+        if "item" in raw:
+            item_default = self.default_of(items, raw["item"])
+            if item_default is not None:
+                args.append(f"item_default={item_default!r}")
+        if "where" in raw:
+            args.append(f"where={self.cond_python(items, raw['where'])}")
+        if "when" in raw:
+            args.append(f"when={self.cond_python(body, raw['when'])}")
+        return f"Rule({', '.join(args)})"
+
+    def schema(self, name: str, role: str) -> Schema:
+        loc = self.spec.schemas[name]
+        body = loc.data
+        required = set(body.get("required") or ())
+        order = body.get("x-fal-order-properties") or list(body.get("properties") or {})
+        props = body.get("properties") or {}
+        names = [n for n in order if n in props] + [n for n in props if n not in order]
+        return Schema(
+            name=name,
+            title=str(body.get("title", name)),
+            description=" ".join(str(body.get("description", "")).split()),
+            role=role,
+            fields=tuple(
+                self.field(loc.file, f"{loc.pointer}/properties/{escape(n)}", n, props[n], n in required)
+                for n in names
+            ),
+            rules=self.rules(loc),
+            runtime_rules=tuple(self.flat_rules(name, (), frozenset({name}))),
+            title_inferred=bool(body.get("x-kling-title-inferred", False)),
+            note=str(body.get("x-kling-note", "")),
+            source=_source(loc.file, loc.pointer),
+        )
+
+    def enum(self, name: str, role: str) -> EnumDef:
+        loc = self.spec.schemas[name]
+        values = tuple(str(v) for v in loc.data["enum"])
+        return EnumDef(
+            name=name,
+            title=str(loc.data.get("title", name)),
+            description=" ".join(str(loc.data.get("description", "")).split()),
+            role=role,
+            members=tuple(
+                EnumMember(name=member, value=v) for member, v in zip(enum_members(values), values, strict=True)
+            ),
+            source=_source(loc.file, loc.pointer),
+        )
+
+    def reachable(self, roots: list[str]) -> set[str]:
+        seen: set[str] = set()
+        stack = list(roots)
+        while stack:
+            name = stack.pop()
+            if name in seen or name not in self.bodies:
+                continue
+            seen.add(name)
+            stack.extend(ref for _, ref in _refs(self.bodies[name]))
+        return seen
+
+    def endpoint(self, loc: Located) -> Endpoint:
+        meta = loc.data
+        path = str(meta["id"]).removeprefix("fal-ai/kling-video/")
+        return Endpoint(
+            endpoint_id=str(meta["id"]),
+            path=path,
+            py_name=snake(path),
+            title=str(meta["title"]),
+            summary=" ".join(str(meta["summary"]).split()),
+            category=str(meta["category"]),
+            model=str(meta["model"]),
+            tier=str(meta.get("tier", "")),
+            mode=str(meta["mode"]),
+            status=str(meta["status"]),
+            confidence=str(meta["confidence"]),
+            sources=tuple(str(s) for s in meta["sources"]),
+            notes=tuple(" ".join(str(n).split()) for n in meta.get("notes") or ()),
+            input=str(ref_name(meta["input"])),
+            output=str(ref_name(meta["output"])),
+            examples=tuple(
+                Example(
+                    name=str(ex["name"]),
+                    description=str(ex.get("description", "")),
+                    input=value(ex["input"]),
+                    output=value(ex["output"]) if "output" in ex else None,
+                )
+                for ex in meta.get("examples") or ()
+            ),
+            source=_source(loc.file, loc.pointer),
+        )
+
+
+def _refs(data: Any) -> Iterator[tuple[None, str]]:
+    if isinstance(data, dict):
+        name = ref_name(data)
+        if name is not None:
+            yield None, name
+        for value_ in data.values():
+            yield from _refs(value_)
+    elif isinstance(data, list):
+        for value_ in data:
+            yield from _refs(value_)
+
+
+def build_ir(spec: Spec) -> Api:
+    """The IR of a validated spec; everything sorted here so templates never sort."""
+    builder = _Builder(spec)
+    endpoints = sorted((builder.endpoint(loc) for loc in spec.endpoints), key=lambda e: e.endpoint_id)
+    internal = sorted(
+        (
+            InternalOperation(
+                name=str(loc.data["name"]),
+                py_name=snake(str(loc.data["name"])),
+                summary=" ".join(str(loc.data["summary"]).split()),
+                notes=tuple(str(n) for n in loc.data.get("notes") or ()),
+                input=str(ref_name(loc.data["input"])),
+                output=str(ref_name(loc.data["output"])),
+                source=_source(loc.file, loc.pointer),
+            )
+            for loc in spec.internal
+        ),
+        key=lambda op: op.name,
+    )
+    inputs = builder.reachable([e.input for e in endpoints] + [op.input for op in internal])
+    outputs = builder.reachable([e.output for e in endpoints] + [op.output for op in internal])
+    schemas, enums = [], []
+    for name in sorted(spec.schemas):
+        role = "input" if name in inputs else "output" if name in outputs else "other"
+        if builder.is_enum(name):
+            enums.append(builder.enum(name, role))
+        else:
+            schemas.append(builder.schema(name, role))
+    by_name = {schema.name: schema for schema in schemas}
+    model_endpoints: dict[str, list[str]] = {}
+    field_endpoints: dict[str, list[str]] = {}
+    for endpoint in endpoints:
+        model_endpoints.setdefault(endpoint.input, []).append(endpoint.endpoint_id)
+        for field in by_name[endpoint.input].fields:
+            field_endpoints.setdefault(field.name, []).append(endpoint.endpoint_id)
+    root = spec.root.data
+    info = root.get("info") or {}
+    return Api(
+        title=str(info.get("title", "")),
+        version=str(info.get("version", "")),
+        description=" ".join(str(info.get("description", "")).split()),
+        endpoints=tuple(endpoints),
+        internal=tuple(internal),
+        schemas=tuple(schemas),
+        enums=tuple(enums),
+        naming_drift=tuple(tuple(str(n) for n in group) for group in root.get("x-kling-naming-drift") or ()),
+        families=tuple(sorted({e.model for e in endpoints})),
+        model_endpoints=tuple((k, tuple(v)) for k, v in sorted(model_endpoints.items())),
+        field_endpoints=tuple((k, tuple(v)) for k, v in sorted(field_endpoints.items())),
+    )

@@ -1,0 +1,99 @@
+"""The bundled OpenAPI 3.1 document: the merged spec laid out like fal's per-endpoint queue OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.assemble import Spec
+from generator.naming import snake
+
+_REQUEST_ID = {
+    "in": "path",
+    "name": "request_id",
+    "required": True,
+    "schema": {"type": "string", "description": "Request ID"},
+}
+_QUEUE_STATUS = {"$ref": "#/components/schemas/QueueStatus"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _operations(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    endpoint_id = str(meta["id"])
+    name = snake(endpoint_id.removeprefix("fal-ai/kling-video/"))
+    common: dict[str, Any] = {"tags": [meta["model"]]}
+    if meta["status"] == "removed":
+        common["deprecated"] = True
+    extension = {k: v for k, v in meta.items() if k not in ("input", "output", "examples")}
+    submit = {
+        **common,
+        "operationId": f"{name}_submit",
+        "summary": meta["title"],
+        "description": meta["summary"],
+        "x-kling-endpoint": extension,
+        "parameters": [
+            {
+                "in": "query",
+                "name": "fal_webhook",
+                "required": False,
+                "schema": {"type": "string", "description": "URL fal POSTs the result to."},
+            }
+        ],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": meta["input"]}}},
+        "responses": {"200": _json(_QUEUE_STATUS, "The request status.")},
+    }
+    logs = {
+        "in": "query",
+        "name": "logs",
+        "required": False,
+        "schema": {"type": "number", "description": "Include logs (`1`) or not (`0`)."},
+    }
+    cancelled = {
+        "type": "object",
+        "properties": {"success": {"type": "boolean", "description": "Whether it was cancelled."}},
+    }
+    base = f"/{endpoint_id}/requests/{{request_id}}"
+    return {
+        f"/{endpoint_id}": {"post": submit},
+        base: {
+            "get": {
+                **common,
+                "operationId": f"{name}_result",
+                "summary": f"Result of {endpoint_id}",
+                "parameters": [_REQUEST_ID],
+                "responses": {"200": _json(meta["output"], "Result of the request.")},
+            }
+        },
+        f"{base}/status": {
+            "get": {
+                **common,
+                "operationId": f"{name}_status",
+                "summary": f"Status of a {endpoint_id} request",
+                "parameters": [_REQUEST_ID, logs],
+                "responses": {"200": _json(_QUEUE_STATUS, "The request status.")},
+            }
+        },
+        f"{base}/cancel": {
+            "put": {
+                **common,
+                "operationId": f"{name}_cancel",
+                "summary": f"Cancel a {endpoint_id} request",
+                "parameters": [_REQUEST_ID],
+                "responses": {"200": _json(cancelled, "The request was cancelled.")},
+            }
+        },
+    }
+
+
+def build_bundle(spec: Spec) -> dict[str, Any]:
+    """One OpenAPI 3.1 document: root keys, every schema (sorted by name) and the queue paths."""
+    root = spec.root.data
+    paths: dict[str, Any] = {}
+    for loc in sorted(spec.endpoints, key=lambda loc: str(loc.data["id"])):
+        paths.update(_operations(loc.data))
+    components = dict(root.get("components") or {})
+    components["schemas"] = {name: spec.schemas[name].data for name in sorted(spec.schemas)}
+    head = {k: v for k, v in root.items() if k not in ("components", "x-kling-naming-drift")}
+    return {**head, "paths": paths, "components": components}

@@ -1,0 +1,58 @@
+"""One diagnostic type for every spec problem, and the error that carries a batch of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MESSAGES: dict[str, str] = {
+    "yaml-syntax": "the file is not valid YAML: {detail}",
+    "yaml-duplicate-key": "key {key!r} appears twice in the same mapping",
+    "yaml-not-mapping": "the top level of a spec file must be a mapping",
+    "yaml-unknown-top-key": "unknown top-level key {key!r} (allowed: {allowed})",
+    "schema-name": "schema name {key!r} must be PascalCase letters and digits (it becomes a class name)",
+    "schema-duplicate": "schema {key!r} is already defined in {other}",
+    "endpoint-duplicate": "endpoint id {key!r} is already defined in {other}",
+    "endpoint-path-mismatch": "endpoint id {key!r} does not match its file path (expected {expected})",
+    "ref-missing": "$ref {key!r} points to nothing",
+    "ref-cycle": "$ref cycle: {detail}",
+    "openapi-invalid": "not valid OpenAPI 3.1: {detail}",
+    "extension-invalid": "invalid {key}: {detail}",
+    "enum-default": "default {value!r} is not one of the enum values {allowed}",
+    "enum-value-type": "enum value {value!r} is not a {expected}",
+    "enum-inline": "enums must be named components referenced with $ref (found an inline enum)",
+    "rule-unknown-field": "rule {rule!r} names field {key!r}, which {where} does not have",
+    "rule-duplicate-id": "rule id {key!r} is used twice in this schema",
+    "rule-bad-value": "rule {rule!r}: {detail}",
+    "example-invalid": "example {key!r} does not validate: {detail}",
+    "spec-empty": "the spec needs {key} and at least one file under endpoints/",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    """A problem in the spec, located by file, line and JSON pointer."""
+
+    code: str
+    file: str
+    line: int
+    pointer: str
+    message: str
+    hint: str = ""
+
+    def render(self) -> str:
+        """`file:line #/pointer: error[code] message. hint: ...`"""
+        text = f"{self.file}:{self.line} #{self.pointer}: error[{self.code}] {self.message}"
+        return f"{text}. hint: {self.hint}" if self.hint else text
+
+
+class SpecError(Exception):
+    """Raised with every diagnostic of the stage that failed; nothing has been written."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=lambda d: (d.file, d.line, d.pointer, d.code))
+        super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+
+def message(code: str, **fields: object) -> str:
+    """The message of `code` from the table, filled with `fields`."""
+    return MESSAGES[code].format(**fields)

@@ -1,0 +1,177 @@
+"""The intermediate representation: frozen dataclasses only, sorted once by build_ir.
+
+Templates see exactly these objects; `klinggen ir` dumps them as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """Where a node was read: spec file, line and JSON pointer inside that file."""
+
+    file: str
+    line: int
+    pointer: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Value:
+    """A spec value with its Python and JSON renderings."""
+
+    raw: Any
+    python: str
+    json: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnumMember:
+    """One enum value and its Python member name."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnumDef:
+    """A named enum component."""
+
+    name: str
+    title: str
+    description: str
+    role: str  # input | output | other, like the schemas that use it
+    members: tuple[EnumMember, ...]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypeRef:
+    """A field type: a JSON type, a named model or enum, or an array of a TypeRef."""
+
+    kind: str  # string | integer | number | boolean | object | any | array | model | enum
+    name: str = ""
+    item: TypeRef | None = None
+    format: str = ""
+    display: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Field:
+    """One property of an object schema."""
+
+    name: str
+    title: str
+    description: str
+    type: TypeRef
+    required: bool
+    default: Value | None
+    constraints: tuple[tuple[str, Any], ...]
+    file_limits: tuple[tuple[str, Any], ...]
+    examples: tuple[Value, ...]
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    """A cross-field rule as written in the spec (x-kling-rules)."""
+
+    id: str
+    kind: str
+    message: str
+    args: Value
+    fields: tuple[str, ...]
+    primary: str
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuntimeRule:
+    """A rule placed inside a model's subtree (`at` is the path to the object it applies to)."""
+
+    rule: Rule
+    at: tuple[str, ...]
+    python: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Schema:
+    """An object schema (request, response or nested type)."""
+
+    name: str
+    title: str
+    description: str
+    role: str  # input | output | other
+    fields: tuple[Field, ...]
+    rules: tuple[Rule, ...]
+    runtime_rules: tuple[RuntimeRule, ...]
+    title_inferred: bool
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Example:
+    """A named example request (and response) of an endpoint."""
+
+    name: str
+    description: str
+    input: Value
+    output: Value | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Endpoint:
+    """One fal endpoint id with its metadata and schema names."""
+
+    endpoint_id: str
+    path: str
+    py_name: str
+    title: str
+    summary: str
+    category: str
+    model: str
+    tier: str
+    mode: str
+    status: str
+    confidence: str
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]
+    input: str
+    output: str
+    examples: tuple[Example, ...]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalOperation:
+    """An operation with types but no public endpoint id."""
+
+    name: str
+    py_name: str
+    summary: str
+    notes: tuple[str, ...]
+    input: str
+    output: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Api:
+    """The root: everything the templates render from."""
+
+    title: str
+    version: str
+    description: str
+    endpoints: tuple[Endpoint, ...]
+    internal: tuple[InternalOperation, ...]
+    schemas: tuple[Schema, ...]
+    enums: tuple[EnumDef, ...]
+    naming_drift: tuple[tuple[str, ...], ...]
+    families: tuple[str, ...]
+    model_endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # request schema -> endpoint ids
+    field_endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # request field -> endpoint ids

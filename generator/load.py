@@ -1,0 +1,129 @@
+"""Read spec YAML files into plain data plus a JSON-pointer -> line map per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import Diagnostic, SpecError, message
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class SpecFile:
+    """One parsed spec file: its path relative to the spec root, its data and its line map."""
+
+    path: str
+    data: dict[str, Any]
+    lines: dict[str, int] = field(repr=False)
+
+    def line(self, pointer: str) -> int:
+        """Line of the deepest node on `pointer` that the file has (1 for the whole file)."""
+        while pointer:
+            if pointer in self.lines:
+                return self.lines[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return 1
+
+    def diag(self, code: str, pointer: str, hint: str = "", **fields: object) -> Diagnostic:
+        """A diagnostic located at `pointer` in this file."""
+        return Diagnostic(
+            code=code,
+            file=self.path,
+            line=self.line(pointer),
+            pointer=pointer,
+            message=message(code, **fields),
+            hint=hint,
+        )
+
+
+def escape(token: str) -> str:
+    """Escape one JSON-pointer token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer(*tokens: object) -> str:
+    """JSON pointer from tokens: pointer('a', 0) == '/a/0'."""
+    return "".join("/" + escape(str(t)) for t in tokens)
+
+
+def _walk(node: yaml.Node, at: str, lines: dict[str, int], dupes: list[tuple[str, str]]) -> None:
+    lines[at] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = at + "/" + escape(key)
+            if key in seen:
+                dupes.append((child, key))
+            seen.add(key)
+            _walk(value_node, child, lines, dupes)
+            lines[child] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, f"{at}/{index}", lines, dupes)
+
+
+def parse(path: str, text: str) -> SpecFile:
+    """Parse one file; raise SpecError naming the file and line on bad YAML or duplicate keys."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise SpecError(
+            [
+                Diagnostic(
+                    code="yaml-syntax",
+                    file=path,
+                    line=line,
+                    pointer="",
+                    message=message("yaml-syntax", detail=detail),
+                )
+            ]
+        ) from None
+    finally:
+        loader.dispose()
+    lines: dict[str, int] = {}
+    dupes: list[tuple[str, str]] = []
+    if node is not None:
+        _walk(node, "", lines, dupes)
+    spec_file = SpecFile(path, data if isinstance(data, dict) else {}, lines)
+    problems = [spec_file.diag("yaml-duplicate-key", at, key=key) for at, key in dupes]
+    if not isinstance(data, dict):
+        problems.append(spec_file.diag("yaml-not-mapping", ""))
+    if problems:
+        raise SpecError(problems)
+    return spec_file
+
+
+def load_dir(spec_dir: Path) -> tuple[SpecFile, ...]:
+    """Every *.yaml file below `spec_dir`, sorted by relative path; all YAML errors at once."""
+    files: list[SpecFile] = []
+    problems: list[Diagnostic] = []
+    for path in sorted(spec_dir.rglob("*.yaml"), key=lambda p: p.relative_to(spec_dir).as_posix()):
+        rel = (Path(spec_dir.name) / path.relative_to(spec_dir)).as_posix()
+        try:
+            files.append(parse(rel, path.read_text(encoding="utf-8")))
+        except SpecError as exc:
+            problems.extend(exc.diagnostics)
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(
+                Diagnostic(
+                    code="yaml-syntax",
+                    file=rel,
+                    line=1,
+                    pointer="",
+                    message=message("yaml-syntax", detail=str(exc)),
+                )
+            )
+    if problems:
+        raise SpecError(problems)
+    return tuple(files)

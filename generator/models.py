@@ -1,0 +1,86 @@
+"""Pydantic v2 model modules made by datamodel-code-generator from the bundled schemas."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+
+from generator.ir import Api
+
+_COMMON: dict[str, Any] = {
+    "input_file_type": InputFileType.OpenAPI,
+    "output_model_type": DataModelType.PydanticV2BaseModel,
+    "target_python_version": PythonVersion.PY_310,
+    "use_annotated": True,
+    "field_constraints": True,
+    "use_schema_description": True,
+    "use_field_description": True,
+    "use_attribute_docstrings": True,
+    "use_subclass_enum": True,
+    "set_default_enum_member": True,
+    "use_double_quotes": True,
+    "use_standard_collections": True,
+    "use_union_operator": True,
+    "keep_model_order": True,
+    "disable_timestamp": True,
+    "formatters": [],
+    "strict_refs": True,
+}
+# role -> (base class, extra fields policy): requests are strict, responses forward-compatible.
+ROLES = {
+    "input": ("kling_fal._runtime.KlingInputModel", "forbid"),
+    "output": ("kling_fal._runtime.KlingOutputModel", "allow"),
+}
+
+
+def _document(api: Api, bundle: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    schemas = bundle["components"]["schemas"]
+    members = {enum.name: [m.name for m in enum.members] for enum in api.enums}
+    picked: dict[str, Any] = {}
+    for name in sorted(names):
+        body = dict(schemas[name])
+        if name in members:
+            body["x-enum-varnames"] = members[name]
+        picked[name] = body
+    return {
+        "openapi": bundle["openapi"],
+        "info": bundle["info"],
+        "paths": {},
+        "components": {"schemas": picked},
+    }
+
+
+def _closure(bundle: dict[str, Any], roots: set[str]) -> set[str]:
+    schemas = bundle["components"]["schemas"]
+    seen: set[str] = set()
+    stack = sorted(roots)
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        text = json.dumps(schemas[name])
+        stack.extend(n for n in schemas if f'"#/components/schemas/{n}"' in text)
+    return seen
+
+
+def model_modules(api: Api, bundle: dict[str, Any], header: str) -> dict[str, str]:
+    """role -> module source (unformatted) for the input and the output models."""
+    modules: dict[str, str] = {}
+    for role, (base_class, extra) in ROLES.items():
+        roots = {s.name for s in api.schemas if s.role == role}
+        document = _document(api, bundle, _closure(bundle, roots))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            code = generate(
+                json.dumps(document),
+                base_class=base_class,
+                extra_fields=extra,
+                custom_file_header=header,
+                **_COMMON,
+            )
+        modules[role] = str(code)
+    return modules

@@ -1,0 +1,253 @@
+"""Validate the assembled spec: extension schema, $refs, enums, defaults, rules, OpenAPI 3.1, examples."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from openapi_spec_validator import OpenAPIV31SpecValidator
+
+from generator.assemble import Located, Spec
+from generator.diagnostics import Diagnostic, SpecError
+from generator.load import SpecFile, pointer
+from generator.rules_vocab import ARRAY_KINDS, field_refs, kind_of
+from generator.schema_walk import (
+    REF_PREFIX,
+    all_refs,
+    enum_values,
+    item_schema,
+    properties,
+    resolve,
+    subschemas,
+)
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+@cache
+def _extension_schema() -> dict[str, Any]:
+    text = (Path(__file__).parent / "extensions.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
+
+
+def _ext_errors(spec_file: SpecFile, at: str, data: Any, part: str, label: str) -> list[Diagnostic]:
+    root = _extension_schema()
+    schema = {"$defs": root["$defs"], **root[part]}
+    validator = jsonschema.Draft202012Validator(schema)
+    found = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        where = at + pointer(*error.absolute_path)
+        found.append(spec_file.diag("extension-invalid", where, key=label, detail=error.message))
+    return found
+
+
+def _is_type(value: Any, json_type: str) -> bool:
+    types = _JSON_TYPES.get(json_type)
+    if types is None:
+        return True
+    if isinstance(value, bool) and json_type != "boolean":
+        return False
+    return isinstance(value, types)
+
+
+class _Checker:
+    """Collects diagnostics over one assembled spec."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.bodies = {name: loc.data for name, loc in spec.schemas.items()}
+        self.problems: list[Diagnostic] = []
+
+    def add(self, spec_file: SpecFile, code: str, at: str, hint: str = "", **fields: object) -> None:
+        self.problems.append(spec_file.diag(code, at, hint=hint, **fields))
+
+    def extensions(self) -> None:
+        spec = self.spec
+        drift = spec.root.data.get("x-kling-naming-drift", [])
+        self.problems += _ext_errors(
+            spec.root, "/x-kling-naming-drift", drift, "naming_drift", "x-kling-naming-drift"
+        )
+        for loc in spec.endpoints:
+            self.problems += _ext_errors(loc.file, loc.pointer, loc.data, "endpoint", "x-kling-endpoint")
+        for loc in spec.internal:
+            self.problems += _ext_errors(loc.file, loc.pointer, loc.data, "internal", "x-kling-internal")
+        for loc in spec.schemas.values():
+            for at, node in subschemas(loc.data, loc.pointer):
+                if "x-fal" in node:
+                    self.problems += _ext_errors(loc.file, at + "/x-fal", node["x-fal"], "fal", "x-fal")
+                if "x-kling-rules" in node:
+                    rules_at = at + "/x-kling-rules"
+                    found = _ext_errors(loc.file, rules_at, node["x-kling-rules"], "rules", "x-kling-rules")
+                    self.problems += found
+
+    def refs(self) -> None:
+        for spec_file in self.spec.files:
+            for at, ref in all_refs(spec_file.data):
+                name = ref.removeprefix(REF_PREFIX)
+                if not ref.startswith(REF_PREFIX) or name not in self.spec.schemas:
+                    hint = "refs look like #/components/schemas/Name; defined names are global"
+                    self.add(spec_file, "ref-missing", at, hint=hint, key=ref)
+
+    def cycles(self) -> None:
+        graph = {
+            name: sorted({r.removeprefix(REF_PREFIX) for _, r in all_refs(body)})
+            for name, body in self.bodies.items()
+        }
+        state: dict[str, int] = {}
+
+        def visit(name: str, trail: list[str]) -> None:
+            state[name] = 1
+            for target in graph.get(name, []):
+                if state.get(target) == 1:
+                    loop = [*trail[trail.index(target) :], target]
+                    loc = self.spec.schemas[name]
+                    self.add(loc.file, "ref-cycle", loc.pointer, detail=" -> ".join(loop))
+                elif target not in state and target in graph:
+                    visit(target, [*trail, target])
+            state[name] = 2
+
+        for name in sorted(graph):
+            if name not in state:
+                visit(name, [name])
+
+    def enums_and_defaults(self) -> None:
+        for name, loc in self.spec.schemas.items():
+            for at, node in subschemas(loc.data, loc.pointer):
+                if "enum" in node:
+                    self._enum(loc, at, node, top_level=at == loc.pointer)
+                if "default" in node:
+                    self._default(loc.file, at, node)
+
+    def _enum(self, loc: Located, at: str, node: dict[str, Any], *, top_level: bool) -> None:
+        if not top_level:
+            self.add(loc.file, "enum-inline", at + "/enum", hint="move it to spec/components/enums.yaml")
+            return
+        expected = str(node.get("type", "string"))
+        for index, value in enumerate(node["enum"]):
+            if not _is_type(value, expected):
+                hint = "quote it in YAML" if expected == "string" else ""
+                self.add(
+                    loc.file,
+                    "enum-value-type",
+                    f"{at}/enum/{index}",
+                    hint=hint,
+                    value=value,
+                    expected=expected,
+                )
+
+    def _default(self, spec_file: SpecFile, at: str, node: dict[str, Any]) -> None:
+        default = node["default"]
+        allowed = enum_values(self.bodies, node)
+        if allowed is not None and default not in allowed:
+            shown = ", ".join(repr(v) for v in allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+            self.add(spec_file, "enum-default", at + "/default", value=default, allowed=shown)
+            return
+        json_type = resolve(self.bodies, node).get("type")
+        if isinstance(json_type, str) and not _is_type(default, json_type):
+            self.add(spec_file, "enum-value-type", at + "/default", value=default, expected=json_type)
+
+    def rules(self) -> None:
+        for name, loc in self.spec.schemas.items():
+            for at, node in subschemas(loc.data, loc.pointer):
+                seen: set[str] = set()
+                for index, rule in enumerate(node.get("x-kling-rules") or []):
+                    rule_at = f"{at}/x-kling-rules/{index}"
+                    if rule["id"] in seen:
+                        self.add(loc.file, "rule-duplicate-id", rule_at + "/id", key=rule["id"])
+                    seen.add(rule["id"])
+                    self._rule(loc.file, rule_at, name, node, rule)
+
+    def _rule(
+        self, spec_file: SpecFile, at: str, name: str, node: dict[str, Any], rule: dict[str, Any]
+    ) -> None:
+        props = properties(self.bodies, node)
+        kind = kind_of(rule)
+        args = rule[kind]
+        array_field = args.get("field") if isinstance(args, dict) else None
+        items = item_schema(self.bodies, props.get(array_field)) if array_field in props else None
+        if kind in ARRAY_KINDS and array_field in props and items is None:
+            detail = f"{array_field!r} is not an array"
+            self.add(spec_file, "rule-bad-value", f"{at}/{kind}/field", rule=rule["id"], detail=detail)
+        for scope, arg_at, field in field_refs(rule):
+            owner = props if scope == "self" else properties(self.bodies, items or {})
+            if field not in owner:
+                where = name if scope == "self" else f"the items of {name}.{array_field}"
+                self.add(
+                    spec_file,
+                    "rule-unknown-field",
+                    f"{at}/{arg_at}",
+                    hint=f"known fields: {', '.join(sorted(owner)) or '(none)'}",
+                    rule=rule["id"],
+                    key=field,
+                    where=where,
+                )
+        when = args.get("when") if isinstance(args, dict) else None
+        if isinstance(when, dict) and when.get("field") in props:
+            allowed = enum_values(self.bodies, props[when["field"]])
+            values = when.get("in") or when.get("not-in") or [when.get("equals")]
+            for value in values if allowed is not None else []:
+                if value not in allowed:
+                    detail = f"{value!r} is not a value of {when['field']}"
+                    self.add(spec_file, "rule-bad-value", f"{at}/{kind}/when", rule=rule["id"], detail=detail)
+
+    def openapi(self, bundle: dict[str, Any]) -> None:
+        if next(OpenAPIV31SpecValidator(bundle).iter_errors(), None) is None:
+            return
+        stubs = dict.fromkeys(bundle["components"]["schemas"], {})
+        for name, loc in self.spec.schemas.items():
+            doc = {**bundle, "paths": {}, "components": {"schemas": {**stubs, name: loc.data}}}
+            for error in OpenAPIV31SpecValidator(doc).iter_errors():
+                where = loc.pointer + pointer(*error.absolute_path)
+                self.add(loc.file, "openapi-invalid", where, detail=error.message)
+        if not self.problems:
+            error = next(OpenAPIV31SpecValidator(bundle).iter_errors())
+            where = pointer(*error.absolute_path)
+            self.add(self.spec.root, "openapi-invalid", where, detail=error.message)
+
+    def examples(self, bundle: dict[str, Any]) -> None:
+        components = {"components": bundle["components"]}
+        for loc in self.spec.endpoints:
+            for index, example in enumerate(loc.data.get("examples") or []):
+                for part in ("input", "output"):
+                    if part not in example:
+                        continue
+                    schema = {**components, "$ref": loc.data[part]["$ref"]}
+                    validator = jsonschema.Draft202012Validator(schema)
+                    error = jsonschema.exceptions.best_match(validator.iter_errors(example[part]))
+                    if error is not None:
+                        at = f"{loc.pointer}/examples/{index}/{part}" + pointer(*error.absolute_path)
+                        key = f"{example['name']}.{part}"
+                        self.add(loc.file, "example-invalid", at, key=key, detail=error.message)
+
+
+def check_structure(spec: Spec) -> None:
+    """Extension schema, $refs and cycles: what the IR builder relies on."""
+    checker = _Checker(spec)
+    checker.extensions()
+    checker.refs()
+    if not checker.problems:
+        checker.cycles()
+    if checker.problems:
+        raise SpecError(checker.problems)
+
+
+def check_semantics(spec: Spec, bundle: dict[str, Any]) -> None:
+    """Enums, defaults, rules, OpenAPI 3.1 validity of the bundle and the examples."""
+    checker = _Checker(spec)
+    checker.enums_and_defaults()
+    checker.rules()
+    checker.openapi(bundle)
+    checker.examples(bundle)
+    if checker.problems:
+        raise SpecError(checker.problems)
