@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "rule-duplicate-id": "rule id {key!r} is used twice in this schema",
     "rule-bad-value": "rule {rule!r}: {detail}",
     "example-invalid": "example {key!r} does not validate: {detail}",
+    "queue-status-missing": "the spec defines no {key!r} schema (fal's queue status, used by every submit and status)",
     "spec-empty": "the spec needs {key} and at least one file under endpoints/",
 }
 

@@ -202,7 +202,12 @@ class _Checker:
                     self.add(spec_file, "rule-bad-value", f"{at}/{kind}/when", rule=rule["id"], detail=detail)
 
     def openapi(self, bundle: dict[str, Any]) -> None:
-        if next(OpenAPIV31SpecValidator(bundle).iter_errors(), None) is None:
+        try:
+            first = next(OpenAPIV31SpecValidator(bundle).iter_errors(), None)
+        except Exception as exc:  # the validator raises on documents it cannot walk
+            self.add(self.spec.root, "openapi-invalid", "", detail=f"{type(exc).__name__}: {exc}")
+            return
+        if first is None:
             return
         stubs = dict.fromkeys(bundle["components"]["schemas"], {})
         for name, loc in self.spec.schemas.items():
@@ -236,6 +241,9 @@ def check_structure(spec: Spec) -> None:
     checker = _Checker(spec)
     checker.extensions()
     checker.refs()
+    if "QueueStatus" not in spec.schemas:
+        hint = "copy spec/components/queue.yaml from the klinggen repository"
+        checker.add(spec.root, "queue-status-missing", "", hint=hint, key="QueueStatus")
     if not checker.problems:
         checker.cycles()
     if checker.problems:

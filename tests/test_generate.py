@@ -1,0 +1,94 @@
+"""Golden record, determinism, `klinggen check`, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GENERATED, ROOT, SPEC, edit
+
+from generator import write
+from generator.cli import main
+from generator.pipeline import Options, check, generate
+from generator.write import WriteError, tree
+
+
+def test_generated_tree_matches_spec() -> None:
+    """generated/ is byte-for-byte what the spec produces."""
+    report = check(Options(SPEC, GENERATED))
+    assert not report, "generated/ is stale; run `klinggen generate`:\n" + "\n".join(report)
+
+
+def _generate_with_seed(out: Path, seed: str) -> dict[str, bytes]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return tree(out)
+
+
+def test_generation_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
+    first = _generate_with_seed(tmp_path / "a", "1")
+    second = _generate_with_seed(tmp_path / "b", "4242")
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_check_reports_a_stale_tree(mini_spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(mini_spec), "--out", str(out)]) == 0
+    assert main(["check", "--spec", str(mini_spec), "--out", str(out)]) == 0
+    (out / "kling_fal" / "registry.py").write_text("edited by hand\n", encoding="utf-8")
+    (out / "stray.txt").write_text("x", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--spec", str(mini_spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "changed: kling_fal/registry.py" in err
+    assert "-edited by hand" in err
+    assert "unexpected: stray.txt" in err
+    assert "klinggen generate" in err
+
+
+def test_spec_error_leaves_output_untouched(mini_spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    generate(Options(mini_spec, out))
+    before = tree(out)
+    edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", 'default: "16:9"', 'default: "4:3"')
+    assert main(["generate", "--spec", str(mini_spec), "--out", str(out)]) == 1
+    assert tree(out) == before
+
+
+def test_failure_while_writing_leaves_output_untouched(
+    mini_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    generate(Options(mini_spec, out))
+    before = tree(out)
+    edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", "At most 3 shots.", "No more than 3 shots.")
+
+    def failing_format(args: list[str], cwd: Path) -> None:
+        assert (cwd / "kling_fal" / "_spec_data.py").exists()  # files were already written
+        raise WriteError("ruff format failed on the generated code")
+
+    monkeypatch.setattr(write, "_ruff", failing_format)
+    with pytest.raises(WriteError):
+        generate(Options(mini_spec, out))
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "spec"]  # no staging dir left
+
+
+def test_regeneration_replaces_the_tree(mini_spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    generate(Options(mini_spec, out))
+    (out / "stale.py").write_text("x = 1\n", encoding="utf-8")
+    edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", "At most 3 shots.", "No more than 3 shots.")
+    generate(Options(mini_spec, out))
+    assert not (out / "stale.py").exists()
+    assert "No more than 3 shots." in (out / "kling_fal" / "_spec_data.py").read_text(encoding="utf-8")
