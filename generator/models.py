@@ -24,7 +24,7 @@ _COMMON: dict[str, Any] = {
     "use_double_quotes": True,
     "use_standard_collections": True,
     "use_union_operator": True,
-    "keep_model_order": True,
+    "keep_model_order": False,
     "disable_timestamp": True,
     "formatters": [],
     "strict_refs": True,

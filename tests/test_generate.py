@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GENERATED, ROOT, SPEC, edit
+from support import GENERATED, ROOT, SPEC, edit
 
 from generator import write
 from generator.cli import main

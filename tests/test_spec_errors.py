@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import edit
+from support import edit
 
 from generator.cli import main
 

@@ -1,16 +1,24 @@
-"""Make the runtime template importable as ``kling_fal._runtime`` and isolate its spec data."""
+"""Import the runtime template as ``kling_fal_template._runtime`` and isolate its spec data.
+
+The template is loaded under its own package name: ``tests/conftest.py`` puts ``generated/`` on
+``sys.path``, whose regular ``kling_fal`` package would otherwise shadow the template (a directory
+without ``__init__.py``) and these tests would exercise the last generated copy instead.
+"""
 
 from __future__ import annotations
 
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "templates" / "package"))
+_template = types.ModuleType("kling_fal_template")
+_template.__path__ = [str(Path(__file__).resolve().parents[2] / "templates/package/kling_fal")]
+sys.modules.setdefault("kling_fal_template", _template)
 
-from kling_fal._runtime import install, rules  # noqa: E402
+from kling_fal_template._runtime import install, rules  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

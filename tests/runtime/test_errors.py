@@ -3,14 +3,13 @@ from __future__ import annotations
 import pickle
 
 import pytest
-
-from kling_fal._runtime import (
+from kling_fal_template._runtime import (
     Issue,
     KlingError,
     KlingValidationError,
     UnknownEndpointError,
 )
-from kling_fal._runtime.errors import rule_for_error
+from kling_fal_template._runtime.errors import rule_for_error
 
 
 @pytest.mark.parametrize(

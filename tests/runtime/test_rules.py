@@ -3,9 +3,8 @@ from __future__ import annotations
 from enum import Enum
 
 import pytest
+from kling_fal_template._runtime import Cond, Issue, Rule, evaluate
 from pydantic import BaseModel, Field
-
-from kling_fal._runtime import Cond, Issue, Rule, evaluate
 
 
 class Shot(str, Enum):
@@ -225,4 +224,4 @@ def test_rules_are_frozen_keyword_only_values() -> None:
     with pytest.raises(AttributeError):
         rule.max = 3  # type: ignore[misc]
     with pytest.raises(TypeError):
-        Rule("r", "count", "m")  # type: ignore[misc]
+        Rule("r", "count", "m")  # type: ignore[call-arg]

@@ -8,14 +8,9 @@ from contextvars import ContextVar
 from enum import Enum
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    ModelWrapValidatorHandler,
-    ValidationError,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.fields import FieldInfo
+from pydantic.functional_validators import ModelWrapValidatorHandler
 
 from .errors import Issue, KlingValidationError, rule_for_error
 from .hints import unknown_field_hint
@@ -25,8 +20,8 @@ _M = TypeVar("_M", bound="KlingInputModel")
 
 # True while the outermost KlingInputModel validation runs: nested models then only validate.
 _NESTED: ContextVar[bool] = ContextVar("kling_fal_nested", default=False)
-# Per class: wire names of fields typed with a digit-string enum (durations), computed on first use
-# because forward references may still be unresolved when the class is created.
+# Per class: wire names of fields typed with a digit-string enum (durations). Computed on first
+# validation, not in __pydantic_init_subclass__, where forward references may still be unresolved.
 _DIGIT_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
 
 
@@ -87,16 +82,18 @@ def _validate_outermost(
 def _coerce_digits(data: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     """Turn ints (and ints in lists) into digit strings for the given fields, copying if needed."""
     changed: dict[str, Any] = {}
-    for key in fields & data.keys():
-        value = data[key]
+    for key in fields:
+        value = data.get(key)
         if type(value) is int:
             changed[key] = str(value)
-        elif isinstance(value, list) and any(type(v) is int for v in value):
+        elif type(value) is list and any(type(v) is int for v in value):
             changed[key] = [str(v) if type(v) is int else v for v in value]
     return {**data, **changed} if changed else data
 
 
 def _digit_enum_fields(cls: type[BaseModel]) -> frozenset[str]:
+    if not cls.__pydantic_complete__:  # used only nested so far: resolve its forward references
+        cls.model_rebuild(raise_errors=False)
     return frozenset(
         key
         for name, info in cls.model_fields.items()
@@ -106,9 +103,8 @@ def _digit_enum_fields(cls: type[BaseModel]) -> frozenset[str]:
 
 
 def _is_digit_enum(annotation: Any) -> bool:
-    if not (isinstance(annotation, type) and issubclass(annotation, str)):
-        return False
-    if not issubclass(annotation, Enum):
+    """An Enum whose values are all digit strings (durations such as ``"5"``)."""
+    if not (isinstance(annotation, type) and issubclass(annotation, Enum)):
         return False
     values = [member.value for member in annotation.__members__.values()]
     return bool(values) and all(isinstance(v, str) and v.isdigit() for v in values)

@@ -235,7 +235,9 @@ def _count(rule: Rule, obj: object) -> bool:
     if not _is_list(items):
         return True
     where = rule.where
-    return _within(len(items) if where is None else sum(map(where.holds, items)), rule)
+    if where is None:
+        return _within(len(items), rule)
+    return not all(map(_is_object, items)) or _within(sum(map(where.holds, items)), rule)
 
 
 def _total_count(rule: Rule, obj: object) -> bool:
