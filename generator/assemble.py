@@ -99,13 +99,19 @@ def assemble(files: tuple[SpecFile, ...]) -> Spec:
                 other = seen_ids[endpoint_id]
                 problems.append(
                     spec_file.diag(
-                        "endpoint-duplicate", at, key=endpoint_id, other=f"{other.path}:{other.line(at)}"
+                        "endpoint-duplicate",
+                        at,
+                        key=endpoint_id,
+                        other=f"{other.path}:{other.line(at)}",
                     )
                 )
             elif endpoint_id != _expected_id(spec_file):
                 problems.append(
                     spec_file.diag(
-                        "endpoint-path-mismatch", at, key=endpoint_id, expected=_expected_id(spec_file)
+                        "endpoint-path-mismatch",
+                        at,
+                        key=endpoint_id,
+                        expected=_expected_id(spec_file),
                     )
                 )
             seen_ids[endpoint_id] = spec_file

@@ -27,7 +27,14 @@ from generator.naming import enum_members, snake
 from generator.rules_vocab import cond_field, field_refs, kind_of, primary_field
 from generator.schema_walk import item_schema, properties, ref_name, resolve
 
-_CONSTRAINTS = ("minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_CONSTRAINTS = (
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+)
 _COND_OPS = ("equals", "in", "not-in", "present", "absent")
 
 
@@ -60,9 +67,13 @@ class _Builder:
         fmt = str(node.get("format", ""))
         return TypeRef(kind=json_type, format=fmt, display=json_type)
 
-    def field(self, spec_file: SpecFile, at: str, name: str, node: dict[str, Any], required: bool) -> Field:
+    def field(
+        self, spec_file: SpecFile, at: str, name: str, node: dict[str, Any], required: bool
+    ) -> Field:
         target = resolve(self.bodies, node)
-        merged = {**target, **node} if isinstance(target, dict) and not self.is_enum_node(node) else node
+        merged = (
+            {**target, **node} if isinstance(target, dict) and not self.is_enum_node(node) else node
+        )
         return Field(
             name=name,
             title=str(node.get("title", "")),
@@ -100,7 +111,9 @@ class _Builder:
             )
         return tuple(found)
 
-    def flat_rules(self, name: str, at: tuple[str, ...], trail: frozenset[str]) -> Iterator[RuntimeRule]:
+    def flat_rules(
+        self, name: str, at: tuple[str, ...], trail: frozenset[str]
+    ) -> Iterator[RuntimeRule]:
         """Rules of `name` and of every model below it, with their paths."""
         loc = self.spec.schemas[name]
         for rule in self.rules(loc):
@@ -166,7 +179,9 @@ class _Builder:
             description=" ".join(str(body.get("description", "")).split()),
             role=role,
             fields=tuple(
-                self.field(loc.file, f"{loc.pointer}/properties/{escape(n)}", n, props[n], n in required)
+                self.field(
+                    loc.file, f"{loc.pointer}/properties/{escape(n)}", n, props[n], n in required
+                )
                 for n in names
             ),
             rules=self.rules(loc),
@@ -185,7 +200,8 @@ class _Builder:
             description=" ".join(str(loc.data.get("description", "")).split()),
             role=role,
             members=tuple(
-                EnumMember(name=member, value=v) for member, v in zip(enum_members(values), values, strict=True)
+                EnumMember(name=member, value=v)
+                for member, v in zip(enum_members(values), values, strict=True)
             ),
             source=_source(loc.file, loc.pointer),
         )
@@ -248,7 +264,9 @@ def _refs(data: Any) -> Iterator[tuple[None, str]]:
 def build_ir(spec: Spec) -> Api:
     """The IR of a validated spec; everything sorted here so templates never sort."""
     builder = _Builder(spec)
-    endpoints = sorted((builder.endpoint(loc) for loc in spec.endpoints), key=lambda e: e.endpoint_id)
+    endpoints = sorted(
+        (builder.endpoint(loc) for loc in spec.endpoints), key=lambda e: e.endpoint_id
+    )
     internal = sorted(
         (
             InternalOperation(
@@ -290,7 +308,9 @@ def build_ir(spec: Spec) -> Api:
         internal=tuple(internal),
         schemas=tuple(schemas),
         enums=tuple(enums),
-        naming_drift=tuple(tuple(str(n) for n in group) for group in root.get("x-kling-naming-drift") or ()),
+        naming_drift=tuple(
+            tuple(str(n) for n in group) for group in root.get("x-kling-naming-drift") or ()
+        ),
         families=tuple(sorted({e.model for e in endpoints})),
         model_endpoints=tuple((k, tuple(v)) for k, v in sorted(model_endpoints.items())),
         field_endpoints=tuple((k, tuple(v)) for k, v in sorted(field_endpoints.items())),

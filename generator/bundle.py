@@ -41,7 +41,10 @@ def _operations(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "schema": {"type": "string", "description": "URL fal POSTs the result to."},
             }
         ],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": meta["input"]}}},
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": meta["input"]}},
+        },
         "responses": {"200": _json(_QUEUE_STATUS, "The request status.")},
     }
     logs = {

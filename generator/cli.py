@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
         ("ir", "print the intermediate representation as JSON"),
     ):
         sub = commands.add_parser(name, help=text, description=text)
-        sub.add_argument("--spec", type=Path, default=Path("spec"), help="spec directory (default: spec)")
+        sub.add_argument(
+            "--spec", type=Path, default=Path("spec"), help="spec directory (default: spec)"
+        )
         if name != "ir":
             sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
             sub.add_argument(
@@ -62,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"klinggen: {exc}", file=sys.stderr)
         return EXIT_SPEC
     if report:
-        print(f"klinggen: {args.out} is out of date ({len(report)} file(s) differ):", file=sys.stderr)
+        print(
+            f"klinggen: {args.out} is out of date ({len(report)} file(s) differ):", file=sys.stderr
+        )
         print("\n".join(report), file=sys.stderr)
         print("fix: run `klinggen generate` and commit the result", file=sys.stderr)
         return EXIT_STALE

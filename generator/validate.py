@@ -69,7 +69,9 @@ class _Checker:
         self.bodies = {name: loc.data for name, loc in spec.schemas.items()}
         self.problems: list[Diagnostic] = []
 
-    def add(self, spec_file: SpecFile, code: str, at: str, hint: str = "", **fields: object) -> None:
+    def add(
+        self, spec_file: SpecFile, code: str, at: str, hint: str = "", **fields: object
+    ) -> None:
         self.problems.append(spec_file.diag(code, at, hint=hint, **fields))
 
     def extensions(self) -> None:
@@ -79,16 +81,24 @@ class _Checker:
             spec.root, "/x-kling-naming-drift", drift, "naming_drift", "x-kling-naming-drift"
         )
         for loc in spec.endpoints:
-            self.problems += _ext_errors(loc.file, loc.pointer, loc.data, "endpoint", "x-kling-endpoint")
+            self.problems += _ext_errors(
+                loc.file, loc.pointer, loc.data, "endpoint", "x-kling-endpoint"
+            )
         for loc in spec.internal:
-            self.problems += _ext_errors(loc.file, loc.pointer, loc.data, "internal", "x-kling-internal")
+            self.problems += _ext_errors(
+                loc.file, loc.pointer, loc.data, "internal", "x-kling-internal"
+            )
         for loc in spec.schemas.values():
             for at, node in subschemas(loc.data, loc.pointer):
                 if "x-fal" in node:
-                    self.problems += _ext_errors(loc.file, at + "/x-fal", node["x-fal"], "fal", "x-fal")
+                    self.problems += _ext_errors(
+                        loc.file, at + "/x-fal", node["x-fal"], "fal", "x-fal"
+                    )
                 if "x-kling-rules" in node:
                     rules_at = at + "/x-kling-rules"
-                    found = _ext_errors(loc.file, rules_at, node["x-kling-rules"], "rules", "x-kling-rules")
+                    found = _ext_errors(
+                        loc.file, rules_at, node["x-kling-rules"], "rules", "x-kling-rules"
+                    )
                     self.problems += found
 
     def refs(self) -> None:
@@ -122,7 +132,7 @@ class _Checker:
                 visit(name, [name])
 
     def enums_and_defaults(self) -> None:
-        for name, loc in self.spec.schemas.items():
+        for loc in self.spec.schemas.values():
             for at, node in subschemas(loc.data, loc.pointer):
                 if "enum" in node:
                     self._enum(loc, at, node, top_level=at == loc.pointer)
@@ -131,7 +141,9 @@ class _Checker:
 
     def _enum(self, loc: Located, at: str, node: dict[str, Any], *, top_level: bool) -> None:
         if not top_level:
-            self.add(loc.file, "enum-inline", at + "/enum", hint="move it to spec/components/enums.yaml")
+            self.add(
+                loc.file, "enum-inline", at + "/enum", hint="move it to spec/components/enums.yaml"
+            )
             return
         expected = str(node.get("type", "string"))
         for index, value in enumerate(node["enum"]):
@@ -150,12 +162,16 @@ class _Checker:
         default = node["default"]
         allowed = enum_values(self.bodies, node)
         if allowed is not None and default not in allowed:
-            shown = ", ".join(repr(v) for v in allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+            shown = ", ".join(repr(v) for v in allowed[:12]) + (
+                ", ..." if len(allowed) > 12 else ""
+            )
             self.add(spec_file, "enum-default", at + "/default", value=default, allowed=shown)
             return
         json_type = resolve(self.bodies, node).get("type")
         if isinstance(json_type, str) and not _is_type(default, json_type):
-            self.add(spec_file, "enum-value-type", at + "/default", value=default, expected=json_type)
+            self.add(
+                spec_file, "enum-value-type", at + "/default", value=default, expected=json_type
+            )
 
     def rules(self) -> None:
         for name, loc in self.spec.schemas.items():
@@ -178,7 +194,9 @@ class _Checker:
         items = item_schema(self.bodies, props.get(array_field)) if array_field in props else None
         if kind in ARRAY_KINDS and array_field in props and items is None:
             detail = f"{array_field!r} is not an array"
-            self.add(spec_file, "rule-bad-value", f"{at}/{kind}/field", rule=rule["id"], detail=detail)
+            self.add(
+                spec_file, "rule-bad-value", f"{at}/{kind}/field", rule=rule["id"], detail=detail
+            )
         for scope, arg_at, field in field_refs(rule):
             owner = props if scope == "self" else properties(self.bodies, items or {})
             if field not in owner:
@@ -194,12 +212,18 @@ class _Checker:
                 )
         when = args.get("when") if isinstance(args, dict) else None
         if isinstance(when, dict) and when.get("field") in props:
-            allowed = enum_values(self.bodies, props[when["field"]])
+            allowed = enum_values(self.bodies, props[when["field"]]) or []
             values = when.get("in") or when.get("not-in") or [when.get("equals")]
-            for value in values if allowed is not None else []:
+            for value in values if allowed else []:
                 if value not in allowed:
                     detail = f"{value!r} is not a value of {when['field']}"
-                    self.add(spec_file, "rule-bad-value", f"{at}/{kind}/when", rule=rule["id"], detail=detail)
+                    self.add(
+                        spec_file,
+                        "rule-bad-value",
+                        f"{at}/{kind}/when",
+                        rule=rule["id"],
+                        detail=detail,
+                    )
 
     def openapi(self, bundle: dict[str, Any]) -> None:
         try:
@@ -209,7 +233,7 @@ class _Checker:
             return
         if first is None:
             return
-        stubs = dict.fromkeys(bundle["components"]["schemas"], {})
+        stubs: dict[str, Any] = {name: {} for name in bundle["components"]["schemas"]}
         for name, loc in self.spec.schemas.items():
             doc = {**bundle, "paths": {}, "components": {"schemas": {**stubs, name: loc.data}}}
             for error in OpenAPIV31SpecValidator(doc).iter_errors():
@@ -231,7 +255,9 @@ class _Checker:
                     validator = jsonschema.Draft202012Validator(schema)
                     error = jsonschema.exceptions.best_match(validator.iter_errors(example[part]))
                     if error is not None:
-                        at = f"{loc.pointer}/examples/{index}/{part}" + pointer(*error.absolute_path)
+                        at = f"{loc.pointer}/examples/{index}/{part}" + pointer(
+                            *error.absolute_path
+                        )
                         key = f"{example['name']}.{part}"
                         self.add(loc.file, "example-invalid", at, key=key, detail=error.message)
 

@@ -45,7 +45,9 @@ def _ruff(args: list[str], cwd: Path) -> None:
         check=False,
     )
     if result.returncode != 0:
-        raise WriteError(f"ruff {args[0]} failed on the generated code:\n{result.stdout}{result.stderr}")
+        raise WriteError(
+            f"ruff {args[0]} failed on the generated code:\n{result.stdout}{result.stderr}"
+        )
 
 
 def materialize(files: dict[str, str], root: Path) -> None:
@@ -86,7 +88,9 @@ def swap_in(staged: Path, out: Path) -> None:
     staged.mkdir()  # staging() removes it again
 
 
-def differences(expected: dict[str, bytes], actual: dict[str, bytes], max_lines: int = 40) -> list[str]:
+def differences(
+    expected: dict[str, bytes], actual: dict[str, bytes], max_lines: int = 40
+) -> list[str]:
     """Readable report of how `actual` differs from `expected` (empty when equal)."""
     report: list[str] = []
     for rel in sorted(expected.keys() - actual.keys()):
@@ -105,6 +109,8 @@ def differences(expected: dict[str, bytes], actual: dict[str, bytes], max_lines:
                 lineterm="",
             )
         )
-        cut = diff[:max_lines] + ([f"... {len(diff) - max_lines} more diff lines"] if len(diff) > max_lines else [])
+        cut = diff[:max_lines] + (
+            [f"... {len(diff) - max_lines} more diff lines"] if len(diff) > max_lines else []
+        )
         report.append(f"changed: {rel}\n" + "\n".join(cut))
     return report

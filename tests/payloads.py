@@ -12,7 +12,13 @@ from typing import Any
 
 from generator.ir import Api, Field, RuntimeRule, Schema, TypeRef
 
-_EXT = (("video", ".mp4"), ("audio", ".mp3"), ("voice", ".mp3"), ("mask", ".png"), ("image", ".png"))
+_EXT = (
+    ("video", ".mp4"),
+    ("audio", ".mp3"),
+    ("voice", ".mp3"),
+    ("mask", ".png"),
+    ("image", ".png"),
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,9 @@ class Builder:
             for rule in schema.rules:
                 self.fix(schema, obj, rule.kind, rule.args.raw, locked)
 
-    def fix(self, schema: Schema, obj: dict[str, Any], kind: str, args: Any, locked: set[str]) -> None:
+    def fix(
+        self, schema: Schema, obj: dict[str, Any], kind: str, args: Any, locked: set[str]
+    ) -> None:
         if kind in ("exactly-one-of", "at-least-one-of", "at-most-one-of"):
             present = [n for n in args if obj.get(n) is not None]
             if not present and kind != "at-most-one-of":
@@ -107,9 +115,16 @@ class Builder:
                     self.make_cond(schema, obj, args["when"], holds=False)
                 else:
                     obj.pop(args["field"])
-        elif kind == "sum" and obj.get(args["field"]) and "max" in args and args["item"] not in locked:
+        elif (
+            kind == "sum"
+            and obj.get(args["field"])
+            and "max" in args
+            and args["item"] not in locked
+        ):
             item_schema = self.schemas[str(self.field(schema, args["field"]).type.item.name)]  # type: ignore[union-attr]
-            smallest = min(self.enums.get(self.field(item_schema, args["item"]).type.name, ("1",)), key=float)
+            smallest = min(
+                self.enums.get(self.field(item_schema, args["item"]).type.name, ("1",)), key=float
+            )
             for item in obj[args["field"]]:
                 item[args["item"]] = smallest
         elif kind == "compare" and args["left"] not in locked:
@@ -119,7 +134,9 @@ class Builder:
     def field(self, schema: Schema, name: str) -> Field:
         return next(f for f in schema.fields if f.name == name)
 
-    def items(self, schema: Schema, name: str, count: int, where: dict[str, Any] | None) -> list[Any]:
+    def items(
+        self, schema: Schema, name: str, count: int, where: dict[str, Any] | None
+    ) -> list[Any]:
         field = self.field(schema, name)
         item = field.type.item
         assert item is not None
@@ -131,7 +148,9 @@ class Builder:
             self.make_cond(item_schema, seed, where, holds=True)
         return [self.minimal(item_schema, seed) for _ in range(count)]
 
-    def make_cond(self, schema: Schema, obj: dict[str, Any], cond: dict[str, Any], holds: bool) -> None:
+    def make_cond(
+        self, schema: Schema, obj: dict[str, Any], cond: dict[str, Any], holds: bool
+    ) -> None:
         """Set `obj` so that `cond` holds (or not)."""
         if "present" in cond or "absent" in cond:
             name = str(cond.get("present") or cond.get("absent"))
@@ -165,7 +184,9 @@ class Builder:
             left -= step
         return items
 
-    def apply(self, schema: Schema, obj: dict[str, Any], kind: str, args: Any, reject: bool) -> None:
+    def apply(
+        self, schema: Schema, obj: dict[str, Any], kind: str, args: Any, reject: bool
+    ) -> None:
         """Make `obj` satisfy (reject=False, at the boundary where there is one) or break the rule."""
         if kind in ("exactly-one-of", "at-most-one-of"):
             if reject:
@@ -176,7 +197,9 @@ class Builder:
                 for name in args:
                     obj.pop(name, None)
         elif kind == "count":
-            limit = args["max"] + 1 if reject and "max" in args else args.get("max", args.get("min", 0))
+            limit = (
+                args["max"] + 1 if reject and "max" in args else args.get("max", args.get("min", 0))
+            )
             if reject and "max" not in args:
                 limit = args["min"] - 1
             obj[args["field"]] = self.items(schema, args["field"], limit, args.get("where"))
@@ -201,7 +224,9 @@ class Builder:
             bound = right + args.get("offset", 0)
             upward = args["op"] in ("gt", "ge")
             if reject:
-                obj[args["left"]] = bound + (-1 if upward else 1) if args["op"] in ("le", "ge") else bound
+                obj[args["left"]] = (
+                    bound + (-1 if upward else 1) if args["op"] in ("le", "ge") else bound
+                )
             else:
                 obj[args["left"]] = bound + (5000 if upward else -5000)
 
@@ -221,7 +246,9 @@ class Builder:
         path = ".".join(p for p in (path, rule.primary) if p).replace(".[", "[")
         return RuleCase(root.name, rule.id, accepted, rejected, path)
 
-    def descend(self, payload: dict[str, Any], schema: Schema, at: tuple[str, ...]) -> tuple[dict[str, Any], Schema, str]:
+    def descend(
+        self, payload: dict[str, Any], schema: Schema, at: tuple[str, ...]
+    ) -> tuple[dict[str, Any], Schema, str]:
         obj, path = payload, ""
         for step in at:
             if step == "[]":

@@ -41,7 +41,9 @@ def test_generation_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     assert [k for k in first if first[k] != second[k]] == []
 
 
-def test_check_reports_a_stale_tree(mini_spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_a_stale_tree(
+    mini_spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     assert main(["generate", "--spec", str(mini_spec), "--out", str(out)]) == 0
     assert main(["check", "--spec", str(mini_spec), "--out", str(out)]) == 0
@@ -71,7 +73,11 @@ def test_failure_while_writing_leaves_output_untouched(
     out = tmp_path / "out"
     generate(Options(mini_spec, out))
     before = tree(out)
-    edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", "At most 3 shots.", "No more than 3 shots.")
+    edit(
+        mini_spec / "endpoints/v9/pro/text-to-video.yaml",
+        "At most 3 shots.",
+        "No more than 3 shots.",
+    )
 
     def failing_format(args: list[str], cwd: Path) -> None:
         assert (cwd / "kling_fal" / "_spec_data.py").exists()  # files were already written
@@ -88,7 +94,13 @@ def test_regeneration_replaces_the_tree(mini_spec: Path, tmp_path: Path) -> None
     out = tmp_path / "out"
     generate(Options(mini_spec, out))
     (out / "stale.py").write_text("x = 1\n", encoding="utf-8")
-    edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", "At most 3 shots.", "No more than 3 shots.")
+    edit(
+        mini_spec / "endpoints/v9/pro/text-to-video.yaml",
+        "At most 3 shots.",
+        "No more than 3 shots.",
+    )
     generate(Options(mini_spec, out))
     assert not (out / "stale.py").exists()
-    assert "No more than 3 shots." in (out / "kling_fal" / "_spec_data.py").read_text(encoding="utf-8")
+    assert "No more than 3 shots." in (out / "kling_fal" / "_spec_data.py").read_text(
+        encoding="utf-8"
+    )

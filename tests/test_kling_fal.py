@@ -8,15 +8,15 @@ import sys
 from functools import cache
 from typing import Any
 
+import kling_fal
 import pytest
 import yaml
-from support import GENERATED, REFERENCE, SPEC
+from kling_fal import KlingValidationError, models
 from payloads import Builder, RuleCase, rule_cases
+from support import GENERATED, REFERENCE, SPEC
 
-import kling_fal
 from generator.ir import Api
 from generator.pipeline import load_api
-from kling_fal import KlingValidationError, models
 
 V26_I2V = "fal-ai/kling-video/v2.6/pro/image-to-video"
 
@@ -28,7 +28,9 @@ def api() -> Api:
 
 @cache
 def catalog() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((REFERENCE / "kling-catalog.yaml").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = yaml.safe_load(
+        (REFERENCE / "kling-catalog.yaml").read_text(encoding="utf-8")
+    )
     return loaded
 
 
@@ -43,7 +45,9 @@ def test_registry_holds_every_catalog_endpoint() -> None:
     assert set(kling_fal.ENDPOINTS) == ids
     assert len(ids) == 75
     removed = {i for i, e in kling_fal.ENDPOINTS.items() if e.status == "removed"}
-    assert removed == {e["endpoint_id"] for e in catalog()["endpoints"] if e["status"].startswith("removed")}
+    assert removed == {
+        e["endpoint_id"] for e in catalog()["endpoints"] if e["status"].startswith("removed")
+    }
     assert len(removed) == 4
 
 
@@ -103,14 +107,23 @@ def test_durations_accept_numbers_and_send_strings() -> None:
     base = {"prompt": "a king", "start_image_url": "https://x.test/a.png"}
     assert kling_fal.validate(V26_I2V, {**base, "duration": 10}).to_fal()["duration"] == "10"
     assert kling_fal.validate(V26_I2V, {**base, "duration": "10"}).to_fal()["duration"] == "10"
-    assert (kling_fal.validate(V26_I2V, json.dumps({**base, "duration": 5})).to_fal()["duration"]) == "5"
+    assert (
+        (kling_fal.validate(V26_I2V, json.dumps({**base, "duration": 5})).to_fal()["duration"])
+        == "5"
+    )
     assert issues(V26_I2V, {**base, "duration": 7}) == {("duration", "enum")}
 
 
 def test_every_problem_is_listed_at_once() -> None:
     found = issues(
         V26_I2V,
-        {"prompt": "x" * 2501, "duration": "7", "generate_audio": "maybe", "voice_ids": ["a", "b", "c"], "image_url": "u"},
+        {
+            "prompt": "x" * 2501,
+            "duration": "7",
+            "generate_audio": "maybe",
+            "voice_ids": ["a", "b", "c"],
+            "image_url": "u",
+        },
     )
     assert found == {
         ("prompt", "max-length"),
@@ -132,7 +145,9 @@ def test_unknown_field_hints_know_the_naming_drift() -> None:
     text = _message(V26_I2V, {"prompt": "p", "image_url": "https://x.test/a.png"}, "image_url")
     assert "start_image_url" in text
     v3 = "fal-ai/kling-video/v3/pro/image-to-video"
-    text = _message(v3, {"prompt": "p", "start_image_url": "u", "tail_image_url": "u"}, "tail_image_url")
+    text = _message(
+        v3, {"prompt": "p", "start_image_url": "u", "tail_image_url": "u"}, "tail_image_url"
+    )
     assert "end_image_url" in text
     v16 = "fal-ai/kling-video/v1.6/pro/image-to-video"
     text = _message(v16, {"prompt": "p", "image_url": "u", "end_image_url": "u"}, "end_image_url")
@@ -153,7 +168,9 @@ def test_plain_model_construction_enforces_rules() -> None:
 
 
 def test_outputs_are_forward_compatible() -> None:
-    out = kling_fal.parse_output(V26_I2V, {"video": {"url": "https://x.test/o.mp4", "new_field": 1}, "seed": 3})
+    out = kling_fal.parse_output(
+        V26_I2V, {"video": {"url": "https://x.test/o.mp4", "new_field": 1}, "seed": 3}
+    )
     assert out.video.url == "https://x.test/o.mp4"
 
 
@@ -191,10 +208,16 @@ def test_rule_accepts_and_rejects(case: RuleCase) -> None:
 
 def test_generated_package_is_mypy_strict_and_ruff_clean() -> None:
     mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "kling_fal"], cwd=GENERATED, capture_output=True, text=True
+        [sys.executable, "-m", "mypy", "--strict", "kling_fal"],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
     )
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
     ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=GENERATED, capture_output=True, text=True
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
     )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr

@@ -28,7 +28,9 @@ def assert_reported(err: str, file: str, line: int, code: str, key: str) -> None
 
 
 def test_bad_yaml(mini_spec: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    line = edit(mini_spec / ENDPOINT, "  summary: Makes a clip from a prompt.", "  summary: [unclosed")
+    line = edit(
+        mini_spec / ENDPOINT, "  summary: Makes a clip from a prompt.", "  summary: [unclosed"
+    )
     err = run_generate(mini_spec, capsys)
     rows = [r for r in err.splitlines() if "error[yaml-syntax]" in r]
     assert rows and rows[0].startswith(f"spec/{ENDPOINT}:")
@@ -57,19 +59,31 @@ def test_enum_default_not_in_enum(mini_spec: Path, capsys: pytest.CaptureFixture
 
 
 def test_unquoted_enum_value(mini_spec: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    line = edit(mini_spec / "components/enums.yaml", 'enum: ["16:9", "9:16", "1:1"]', "enum:\n        - 16:9")
+    line = edit(
+        mini_spec / "components/enums.yaml",
+        'enum: ["16:9", "9:16", "1:1"]',
+        "enum:\n        - 16:9",
+    )
     err = run_generate(mini_spec, capsys)
     assert_reported(err, "components/enums.yaml", line + 1, "enum-value-type", "969")
 
 
 def test_rule_names_unknown_field(mini_spec: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    line = edit(mini_spec / ENDPOINT, "count: {field: multi_prompt, max: 3}", "count: {field: multi_prompts, max: 3}")
+    line = edit(
+        mini_spec / ENDPOINT,
+        "count: {field: multi_prompt, max: 3}",
+        "count: {field: multi_prompts, max: 3}",
+    )
     err = run_generate(mini_spec, capsys)
     assert_reported(err, ENDPOINT, line, "rule-unknown-field", "'multi_prompts'")
 
 
 def test_rule_of_unknown_kind(mini_spec: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    line = edit(mini_spec / ENDPOINT, "count: {field: multi_prompt, max: 3}", "most: {field: multi_prompt, max: 3}")
+    line = edit(
+        mini_spec / ENDPOINT,
+        "count: {field: multi_prompt, max: 3}",
+        "most: {field: multi_prompt, max: 3}",
+    )
     err = run_generate(mini_spec, capsys)
     assert_reported(err, ENDPOINT, line - 1, "extension-invalid", "x-kling-rules")
 
@@ -81,7 +95,11 @@ def test_duplicate_endpoint_id(mini_spec: Path, capsys: pytest.CaptureFixture[st
     twin.write_text(text.split("components:")[0], encoding="utf-8")
     err = run_generate(mini_spec, capsys)
     assert_reported(
-        err, "endpoints/v9/standard/text-to-video.yaml", 2, "endpoint-duplicate", "fal-ai/kling-video/v9/pro/text-to-video"
+        err,
+        "endpoints/v9/standard/text-to-video.yaml",
+        2,
+        "endpoint-duplicate",
+        "fal-ai/kling-video/v9/pro/text-to-video",
     )
     assert f"spec/{ENDPOINT}:2" in err  # names where the id was first defined
 
