@@ -312,6 +312,9 @@ def build_ir(spec: Spec) -> Api:
             tuple(str(n) for n in group) for group in root.get("x-kling-naming-drift") or ()
         ),
         families=tuple(sorted({e.model for e in endpoints})),
+        request_models=tuple(sorted({e.input for e in endpoints})),
+        response_models=tuple(sorted({e.output for e in endpoints})),
+        exports=tuple(sorted(x.name for x in (*schemas, *enums) if x.role != "other")),
         model_endpoints=tuple((k, tuple(v)) for k, v in sorted(model_endpoints.items())),
         field_endpoints=tuple((k, tuple(v)) for k, v in sorted(field_endpoints.items())),
     )

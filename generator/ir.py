@@ -173,5 +173,8 @@ class Api:
     enums: tuple[EnumDef, ...]
     naming_drift: tuple[tuple[str, ...], ...]
     families: tuple[str, ...]
+    request_models: tuple[str, ...]  # schema names used as an endpoint's request, sorted
+    response_models: tuple[str, ...]  # schema names used as an endpoint's response, sorted
+    exports: tuple[str, ...]  # every generated model and enum name, sorted
     model_endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # request schema -> endpoint ids
     field_endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # request field -> endpoint ids

@@ -28,6 +28,7 @@ _COMMON: dict[str, Any] = {
     "disable_timestamp": True,
     "formatters": [],
     "strict_refs": True,
+    "reuse_model": True,
 }
 # role -> (base class, extra fields policy): requests are strict, responses forward-compatible.
 ROLES = {

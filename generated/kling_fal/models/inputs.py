@@ -469,95 +469,16 @@ class ImageToVideoV21ProRequest(KlingInputModel):
     """
 
 
-class ImageToVideoV21StandardRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text prompt describing the video.
-    """
-    image_url: Annotated[str, Field(title="Image Url")]
-    """
-    URL of the image to be used for the video
-    """
-    duration: Annotated[Duration5To10Enum | None, Field(title="Duration")] = Duration5To10Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
+class ImageToVideoV21StandardRequest(ImageToVideoV21MasterRequest):
+    pass
 
 
-class ImageToVideoV25ProRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text prompt describing the video.
-    """
-    image_url: Annotated[str, Field(title="Image Url")]
-    """
-    URL of the image to be used for the video
-    """
-    duration: Annotated[Duration5To10Enum | None, Field(title="Duration")] = Duration5To10Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
-    tail_image_url: Annotated[str | None, Field(title="Tail Image Url")] = None
-    """
-    URL of the image to be used for the end of the video
-    """
+class ImageToVideoV25ProRequest(ImageToVideoV21ProRequest):
+    pass
 
 
-class ImageToVideoV25StandardRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text prompt describing the video.
-    """
-    image_url: Annotated[str, Field(title="Image Url")]
-    """
-    URL of the image to be used for the video
-    """
-    duration: Annotated[Duration5To10Enum | None, Field(title="Duration")] = Duration5To10Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
+class ImageToVideoV25StandardRequest(ImageToVideoV21MasterRequest):
+    pass
 
 
 class ImageToVideoV26ProRequest(KlingInputModel):
@@ -606,33 +527,8 @@ class ImageToVideoV26ProRequest(KlingInputModel):
     """
 
 
-class ImageToVideoV2MasterRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text prompt describing the video.
-    """
-    image_url: Annotated[str, Field(title="Image Url")]
-    """
-    URL of the image to be used for the video
-    """
-    duration: Annotated[Duration5To10Enum | None, Field(title="Duration")] = Duration5To10Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
+class ImageToVideoV2MasterRequest(ImageToVideoV21MasterRequest):
+    pass
 
 
 class KlingV3ComboElementInput(KlingInputModel):
@@ -746,35 +642,8 @@ class MotionControlV3ProRequest(KlingInputModel):
     """
 
 
-class MotionControlV3StandardRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    character_orientation: Annotated[CharacterOrientationEnum, Field(title="Character Orientation")]
-    """
-    Follow the subject orientation of the image ('image', driving video max 10 s) or of the video ('video', max 30 s).
-    """
-    elements: Annotated[list[KlingV3ImageElementInput] | None, Field(title="Elements")] = None
-    """
-    Optional single face element for identity binding; only allowed with character_orientation = video; referred to as @Element1.
-    """
-    image_url: Annotated[str, Field(title="Image Url")]
-    """
-    Reference image that supplies the character, background and look.
-    """
-    keep_original_sound: Annotated[bool | None, Field(title="Keep Original Sound")] = True
-    """
-    Keep the reference video's original sound.
-    """
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
-    """
-    Optional guidance text for the motion transfer.
-    """
-    video_url: Annotated[str, Field(title="Video Url")]
-    """
-    Driving video whose motion is transferred to the image subject.
-    """
+class MotionControlV3StandardRequest(MotionControlV3ProRequest):
+    pass
 
 
 class MovementTypeEnum(str, Enum):
@@ -893,76 +762,12 @@ class O34kReferenceVideoV2VInput(KlingInputModel):
     """
 
 
-class O3ProEditVideoV2VInput(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    elements: Annotated[list[KlingV3ImageElementInput] | None, Field(title="Elements")] = None
-    """
-    Image-only elements (frontal + reference images), referred to as @Element1, ...
-    """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
-    """
-    Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
-    """
-    keep_audio: Annotated[bool | None, Field(title="Keep Audio")] = True
-    """
-    Keep the source video's audio track.
-    """
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text instruction; the input video is referred to as @Video1 (and @ImageN / @ElementN).
-    """
-    shot_type: Annotated[str | None, Field(title="Shot Type")] = "customize"
-    """
-    Multi-shot mode ('customize' = your shots; 'intelligent' = model decides the cuts, where allowed).
-    """
-    video_url: Annotated[str, Field(title="Video Url")]
-    """
-    Source/reference video.
-    """
+class O3ProEditVideoV2VInput(O34kEditVideoV2VInput):
+    pass
 
 
-class O3ProReferenceVideoV2VInput(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    aspect_ratio: Annotated[AspectRatioAutoEnum | None, Field(title="Aspect Ratio")] = (
-        AspectRatioAutoEnum.AUTO
-    )
-    """
-    Output frame aspect ratio.
-    """
-    duration: Annotated[Duration3To15Enum | None, Field(title="Duration")] = None
-    """
-    Clip length in seconds (sent as a string).
-    """
-    elements: Annotated[list[KlingV3ImageElementInput] | None, Field(title="Elements")] = None
-    """
-    Image-only elements (frontal + reference images), referred to as @Element1, ...
-    """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
-    """
-    Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
-    """
-    keep_audio: Annotated[bool | None, Field(title="Keep Audio")] = True
-    """
-    Keep the source video's audio track.
-    """
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text instruction; the input video is referred to as @Video1 (and @ImageN / @ElementN).
-    """
-    shot_type: Annotated[str | None, Field(title="Shot Type")] = "customize"
-    """
-    Multi-shot mode ('customize' = your shots; 'intelligent' = model decides the cuts, where allowed).
-    """
-    video_url: Annotated[str, Field(title="Video Url")]
-    """
-    Source/reference video.
-    """
+class O3ProReferenceVideoV2VInput(O34kReferenceVideoV2VInput):
+    pass
 
 
 class OmniVideoElementInput(KlingInputModel):
@@ -1133,66 +938,12 @@ class TextToVideoRequest(KlingInputModel):
     """
 
 
-class TextToVideoV21MasterRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text prompt describing the video.
-    """
-    duration: Annotated[Duration5To10Enum | None, Field(title="Duration")] = Duration5To10Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    aspect_ratio: Annotated[AspectRatioEnum | None, Field(title="Aspect Ratio")] = (
-        AspectRatioEnum.V16_9
-    )
-    """
-    The aspect ratio of the generated video frame
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
+class TextToVideoV21MasterRequest(TextToVideoRequest):
+    pass
 
 
-class TextToVideoV25ProRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text prompt describing the video.
-    """
-    duration: Annotated[Duration5To10Enum | None, Field(title="Duration")] = Duration5To10Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    aspect_ratio: Annotated[AspectRatioEnum | None, Field(title="Aspect Ratio")] = (
-        AspectRatioEnum.V16_9
-    )
-    """
-    The aspect ratio of the generated video frame
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
+class TextToVideoV25ProRequest(TextToVideoRequest):
+    pass
 
 
 class TextToVideoV26ProRequest(KlingInputModel):
@@ -1230,35 +981,8 @@ class TextToVideoV26ProRequest(KlingInputModel):
     """
 
 
-class TextToVideoV2MasterRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
-    """
-    Text prompt describing the video.
-    """
-    duration: Annotated[Duration5To10Enum | None, Field(title="Duration")] = Duration5To10Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    aspect_ratio: Annotated[AspectRatioEnum | None, Field(title="Aspect Ratio")] = (
-        AspectRatioEnum.V16_9
-    )
-    """
-    The aspect ratio of the generated video frame
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
+class TextToVideoV2MasterRequest(TextToVideoRequest):
+    pass
 
 
 class Trajectory(KlingInputModel):
@@ -1631,55 +1355,8 @@ class O3ProReferenceVideoI2VInput(KlingInputModel):
     """
 
 
-class O3ProReferenceVideoI2VInput4k(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    aspect_ratio: Annotated[AspectRatioEnum | None, Field(title="Aspect Ratio")] = (
-        AspectRatioEnum.V16_9
-    )
-    """
-    Output frame aspect ratio.
-    """
-    duration: Annotated[Duration3To15Enum | None, Field(title="Duration")] = Duration3To15Enum.V5
-    """
-    Clip length in seconds (sent as a string).
-    """
-    elements: Annotated[list[KlingV3ComboElementInput] | None, Field(title="Elements")] = None
-    """
-    Characters/objects, each an image set (frontal + references) or a video; referred to as @Element1, ...
-    """
-    end_image_url: Annotated[str | None, Field(title="End Image Url")] = None
-    """
-    Optional image used as the last frame.
-    """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = False
-    """
-    Generate native audio for the clip.
-    """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
-    """
-    Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
-    """
-    multi_prompt: Annotated[list[KlingV3MultiPromptElement] | None, Field(title="Multi Prompt")] = (
-        None
-    )
-    """
-    Per-shot prompts and durations for multi-shot output.
-    """
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
-    """
-    Text prompt; optional, but exactly one of prompt / multi_prompt must be given.
-    """
-    shot_type: Annotated[ShotTypeEnum | None, Field(title="Shot Type")] = ShotTypeEnum.CUSTOMIZE
-    """
-    Multi-shot mode ('customize' = your shots; 'intelligent' = model decides the cuts, where allowed).
-    """
-    start_image_url: Annotated[str | None, Field(title="Start Image Url")] = None
-    """
-    Optional image used as the first frame.
-    """
+class O3ProReferenceVideoI2VInput4k(O3ProReferenceVideoI2VInput):
+    pass
 
 
 class O3ProTextToVideoInput(KlingInputModel):
@@ -1890,49 +1567,8 @@ class TextToVideoV3ProRequest(KlingInputModel):
     """
 
 
-class TextToVideoV3StandardRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
-    """
-    Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both.
-    """
-    duration: Annotated[Duration3To15Enum | None, Field(title="Duration")] = Duration3To15Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    multi_prompt: Annotated[list[KlingV3MultiPromptElement] | None, Field(title="Multi Prompt")] = (
-        None
-    )
-    """
-    List of prompts for multi-shot video generation. If provided, overrides the single prompt and divides the video into multiple shots with specified prompts and durations.
-    """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = True
-    """
-    Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase.
-    """
-    shot_type: Annotated[ShotTypeEnum | None, Field(title="Shot Type")] = ShotTypeEnum.CUSTOMIZE
-    """
-    The type of multi-shot video generation
-    """
-    aspect_ratio: Annotated[AspectRatioEnum | None, Field(title="Aspect Ratio")] = (
-        AspectRatioEnum.V16_9
-    )
-    """
-    The aspect ratio of the generated video frame
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
+class TextToVideoV3StandardRequest(TextToVideoV3ProRequest):
+    pass
 
 
 class TextToVideoV3TurboProRequest(KlingInputModel):
@@ -1962,31 +1598,8 @@ class TextToVideoV3TurboProRequest(KlingInputModel):
     """
 
 
-class TextToVideoV3TurboStandardRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    aspect_ratio: Annotated[AspectRatioEnum | None, Field(title="Aspect Ratio")] = (
-        AspectRatioEnum.V16_9
-    )
-    """
-    Output frame aspect ratio.
-    """
-    duration: Annotated[Duration3To15Enum | None, Field(title="Duration")] = Duration3To15Enum.V5
-    """
-    Clip length in seconds (sent as a string).
-    """
-    multi_prompt: Annotated[list[KlingV3MultiPromptElement] | None, Field(title="Multi Prompt")] = (
-        None
-    )
-    """
-    Per-shot prompts and durations for multi-shot output.
-    """
-    prompt: Annotated[str | None, Field(title="Prompt")] = None
-    """
-    Optional text prompt; keep under 2500 characters; mutually exclusive with multi_prompt.
-    """
+class TextToVideoV3TurboStandardRequest(TextToVideoV3TurboProRequest):
+    pass
 
 
 class V1ImageToVideoRequest(KlingInputModel):
@@ -2173,55 +1786,8 @@ class ImageToVideoV3ProRequest(KlingInputModel):
     """
 
 
-class ImageToVideoV3StandardRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
-    """
-    Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both.
-    """
-    multi_prompt: Annotated[list[KlingV3MultiPromptElement] | None, Field(title="Multi Prompt")] = (
-        None
-    )
-    """
-    List of prompts for multi-shot video generation. If provided, divides the video into multiple shots.
-    """
-    start_image_url: Annotated[str, Field(title="Start Image Url")]
-    """
-    URL of the image to be used for the video
-    """
-    duration: Annotated[Duration3To15Enum | None, Field(title="Duration")] = Duration3To15Enum.V5
-    """
-    The duration of the generated video in seconds
-    """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = True
-    """
-    Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase.
-    """
-    end_image_url: Annotated[str | None, Field(title="End Image Url")] = None
-    """
-    URL of the image to be used for the end of the video
-    """
-    elements: Annotated[list[KlingV3ComboElementInput] | None, Field(title="Elements")] = None
-    """
-    Elements (characters/objects) to include in the video. Each example can either be an image set (frontal + reference images) or a video. Reference in prompt as @Element1, @Element2, etc.
-    """
-    shot_type: Annotated[ShotTypeEnum | None, Field(title="Shot Type")] = ShotTypeEnum.CUSTOMIZE
-    """
-    The type of multi-shot video generation. Required when multi_prompt is provided.
-    """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    """
-    Things to avoid in the output.
-    """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
-    """
-    The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
-    """
+class ImageToVideoV3StandardRequest(ImageToVideoV3ProRequest):
+    pass
 
 
 class ImageToVideoV3TurboProRequest(KlingInputModel):
@@ -2249,26 +1815,5 @@ class ImageToVideoV3TurboProRequest(KlingInputModel):
     """
 
 
-class ImageToVideoV3TurboStandardRequest(KlingInputModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-    )
-    duration: Annotated[Duration3To15Enum | None, Field(title="Duration")] = Duration3To15Enum.V5
-    """
-    Clip length in seconds (sent as a string).
-    """
-    image_url: Annotated[str, Field(title="Image Url")]
-    """
-    Start-frame image.
-    """
-    multi_prompt: Annotated[list[KlingV3MultiPromptElement] | None, Field(title="Multi Prompt")] = (
-        None
-    )
-    """
-    Per-shot prompts and durations for multi-shot output.
-    """
-    prompt: Annotated[str | None, Field(title="Prompt")] = None
-    """
-    Optional text prompt; keep under 2500 characters; mutually exclusive with multi_prompt.
-    """
+class ImageToVideoV3TurboStandardRequest(ImageToVideoV3TurboProRequest):
+    pass

@@ -96,59 +96,24 @@ class IdentifyFaceOutput(KlingOutputModel):
     """
 
 
-class ImageToVideoV21MasterOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class ImageToVideoV21MasterOutput(I2VOutput):
+    pass
 
 
-class ImageToVideoV21ProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class ImageToVideoV21ProOutput(I2VOutput):
+    pass
 
 
-class ImageToVideoV21StandardOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class ImageToVideoV21StandardOutput(I2VOutput):
+    pass
 
 
-class ImageToVideoV25ProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class ImageToVideoV25ProOutput(I2VOutput):
+    pass
 
 
-class ImageToVideoV25StandardOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class ImageToVideoV25StandardOutput(I2VOutput):
+    pass
 
 
 class ImageToVideoV26ProOutput(KlingOutputModel):
@@ -162,15 +127,8 @@ class ImageToVideoV26ProOutput(KlingOutputModel):
     """
 
 
-class ImageToVideoV2MasterOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class ImageToVideoV2MasterOutput(I2VOutput):
+    pass
 
 
 class ImageToVideoV34kOutput(KlingOutputModel):
@@ -184,246 +142,92 @@ class ImageToVideoV34kOutput(KlingOutputModel):
     """
 
 
-class ImageToVideoV3ProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class ImageToVideoV3ProOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class ImageToVideoV3StandardOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class ImageToVideoV3StandardOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class ImageToVideoV3TurboProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class ImageToVideoV3TurboProOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class ImageToVideoV3TurboStandardOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class ImageToVideoV3TurboStandardOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class KlingV1I2VOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class KlingV1I2VOutput(I2VOutput):
+    pass
 
 
-class LipsyncA2VOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class LipsyncA2VOutput(I2VOutput):
+    pass
 
 
-class LipsyncOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class LipsyncOutput(I2VOutput):
+    pass
 
 
-class MotionControlOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class MotionControlOutput(I2VOutput):
+    pass
 
 
-class MotionControlV3ProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class MotionControlV3ProOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class MotionControlV3StandardOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class MotionControlV3StandardOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class O34kEditVideoV2VOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class O34kEditVideoV2VOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class O34kReferenceVideoV2VOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class O34kReferenceVideoV2VOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class O3ProEditVideoV2VOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class O3ProEditVideoV2VOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class O3ProImageToVideoOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class O3ProImageToVideoOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class O3ProReferenceVideoI2VOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class O3ProReferenceVideoI2VOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class O3ProReferenceVideoV2VOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class O3ProReferenceVideoV2VOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class O3ProTextToVideoOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class O3ProTextToVideoOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class OmniV2VEditOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class OmniV2VEditOutput(I2VOutput):
+    pass
 
 
-class OmniV2VReferenceOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class OmniV2VReferenceOutput(I2VOutput):
+    pass
 
 
-class OmniVideoImageToVideoOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class OmniVideoImageToVideoOutput(I2VOutput):
+    pass
 
 
-class OmniVideoReferenceToVideoOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class OmniVideoReferenceToVideoOutput(I2VOutput):
+    pass
 
 
-class T2VOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class T2VOutput(I2VOutput):
+    pass
 
 
 class TTSOutput(KlingOutputModel):
@@ -437,114 +241,44 @@ class TTSOutput(KlingOutputModel):
     """
 
 
-class TextToVideoV21MasterOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class TextToVideoV21MasterOutput(I2VOutput):
+    pass
 
 
-class TextToVideoV25ProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class TextToVideoV25ProOutput(I2VOutput):
+    pass
 
 
-class TextToVideoV26ProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class TextToVideoV26ProOutput(I2VOutput):
+    pass
 
 
-class TextToVideoV2MasterOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class TextToVideoV2MasterOutput(I2VOutput):
+    pass
 
 
-class TextToVideoV34kOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class TextToVideoV34kOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class TextToVideoV3ProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class TextToVideoV3ProOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class TextToVideoV3StandardOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class TextToVideoV3StandardOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class TextToVideoV3TurboProOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class TextToVideoV3TurboProOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class TextToVideoV3TurboStandardOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated video file.
-    """
+class TextToVideoV3TurboStandardOutput(ImageToVideoV34kOutput):
+    pass
 
 
-class VideoEffectsOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class VideoEffectsOutput(I2VOutput):
+    pass
 
 
 class VideoToAudioOutput(KlingOutputModel):
@@ -588,12 +322,5 @@ class AdvancedLipsyncOutput(KlingOutputModel):
     """
 
 
-class ElementsOutput(KlingOutputModel):
-    model_config = ConfigDict(
-        extra="allow",
-        use_attribute_docstrings=True,
-    )
-    video: Annotated[File, Field(title="Video")]
-    """
-    Generated (or processed) video file.
-    """
+class ElementsOutput(I2VOutput):
+    pass
