@@ -36,6 +36,15 @@ _CONSTRAINTS = (
     "exclusiveMaximum",
 )
 _COND_OPS = ("equals", "in", "not-in", "present", "absent")
+_MEDIA_WORDS = (("video", "video"), ("audio", "audio"), ("voice", "audio"), ("image", "image"), ("mask", "image"))
+
+
+def media_of(name: str, type_: TypeRef) -> str:
+    """The kind of file a URL field takes, from its name: `*_url` strings and `*_urls` string lists."""
+    item = type_.item if type_.kind == "array" else type_
+    if item is None or item.kind != "string" or not name.endswith(("_url", "_urls")):
+        return ""
+    return next((media for word, media in _MEDIA_WORDS if word in name), "file")
 
 
 def value(raw: Any) -> Value:
@@ -74,15 +83,17 @@ class _Builder:
         merged = (
             {**target, **node} if isinstance(target, dict) and not self.is_enum_node(node) else node
         )
+        type_ = self.type_of(node)
         return Field(
             name=name,
             title=str(node.get("title", "")),
             description=" ".join(str(node.get("description", "")).split()),
-            type=self.type_of(node),
+            type=type_,
             required=required,
             default=value(node["default"]) if "default" in node else None,
             constraints=tuple((k, merged[k]) for k in _CONSTRAINTS if k in merged),
             file_limits=tuple(sorted((node.get("x-fal") or {}).items())),
+            media=media_of(name, type_),
             examples=tuple(value(v) for v in node.get("examples") or ()),
             note=str(node.get("x-kling-note", "")),
             source=_source(spec_file, at),

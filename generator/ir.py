@@ -70,6 +70,7 @@ class Field:
     default: Value | None
     constraints: tuple[tuple[str, Any], ...]
     file_limits: tuple[tuple[str, Any], ...]
+    media: str  # image | video | audio | file for URL fields (strings or lists of them), else ""
     examples: tuple[Value, ...]
     note: str
     source: Source

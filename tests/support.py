@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec"
-GENERATED = ROOT / "generated"
+# KLING_TEST_GENERATED points the package tests at another generated tree (e.g. a scratch one).
+GENERATED = Path(os.environ.get("KLING_TEST_GENERATED", ROOT / "generated"))
 MINI_SPEC = Path(__file__).parent / "specs" / "mini"
 REFERENCE = ROOT.parent / "shared" / "reference"
 
