@@ -36,7 +36,13 @@ _CONSTRAINTS = (
     "exclusiveMaximum",
 )
 _COND_OPS = ("equals", "in", "not-in", "present", "absent")
-_MEDIA_WORDS = (("video", "video"), ("audio", "audio"), ("voice", "audio"), ("image", "image"), ("mask", "image"))
+_MEDIA_WORDS = (
+    ("video", "video"),
+    ("audio", "audio"),
+    ("voice", "audio"),
+    ("image", "image"),
+    ("mask", "image"),
+)
 
 
 def media_of(name: str, type_: TypeRef) -> str:
@@ -94,10 +100,17 @@ class _Builder:
             constraints=tuple((k, merged[k]) for k in _CONSTRAINTS if k in merged),
             file_limits=tuple(sorted((node.get("x-fal") or {}).items())),
             media=media_of(name, type_),
+            choices=self.choices(type_),
             examples=tuple(value(v) for v in node.get("examples") or ()),
             note=str(node.get("x-kling-note", "")),
             source=_source(spec_file, at),
         )
+
+    def choices(self, type_: TypeRef) -> tuple[str, ...]:
+        item = type_.item if type_.kind == "array" and type_.item else type_
+        if item.kind != "enum":
+            return ()
+        return tuple(str(v) for v in self.bodies[item.name]["enum"])
 
     def is_enum_node(self, node: dict[str, Any]) -> bool:
         name = ref_name(node)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -39,12 +41,33 @@ def _parser() -> argparse.ArgumentParser:
                 default=[],
                 help="extra template directory, overrides built-ins by name (repeatable)",
             )
+    emulate = commands.add_parser(
+        "emulate",
+        help="run the offline fal emulator of the generated package (other flags go to it)",
+        description="Run `python -m kling_fal.emulator` from the generated tree; e.g. --port 8080 --tls.",
+    )
+    emulate.add_argument("--out", type=Path, default=Path("generated"), help="generated tree")
     return parser
+
+
+def emulate(out: Path, rest: list[str]) -> int:
+    """Run the generated package's emulator in the foreground, importing it from `out`."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(out.resolve()), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    return subprocess.call([sys.executable, "-m", "kling_fal.emulator", *rest], env=env)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; spec problems exit 1 with every diagnostic, never a traceback."""
-    args = _parser().parse_args(argv)
+    args, rest = _parser().parse_known_args(argv)
+    if args.command == "emulate":
+        return emulate(args.out, rest)
+    if rest:
+        _parser().error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         if args.command == "ir":
             api, _ = load_api(args.spec)

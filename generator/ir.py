@@ -71,6 +71,7 @@ class Field:
     constraints: tuple[tuple[str, Any], ...]
     file_limits: tuple[tuple[str, Any], ...]
     media: str  # image | video | audio | file for URL fields (strings or lists of them), else ""
+    choices: tuple[str, ...]  # the enum values of an enum field (or of its items), else ()
     examples: tuple[Value, ...]
     note: str
     source: Source
@@ -126,6 +127,25 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Expectation:
+    """One problem an invalid fixture must produce: field path and rule id."""
+
+    path: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fixture:
+    """A payload derived from the spec: a valid or invalid request, or a response example."""
+
+    name: str
+    kind: str  # valid | invalid | output
+    description: str
+    payload: Value
+    expect: tuple[Expectation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Endpoint:
     """One fal endpoint id with its metadata and schema names."""
 
@@ -145,6 +165,7 @@ class Endpoint:
     input: str
     output: str
     examples: tuple[Example, ...]
+    fixtures: tuple[Fixture, ...] = ()
     source: Source
 
 

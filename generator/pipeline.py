@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.assemble import assemble
 from generator.build_ir import build_ir
+from generator.fixtures import attach_fixtures
 from generator.bundle import build_bundle
 from generator.ir import Api
 from generator.load import load_dir
@@ -34,7 +35,7 @@ def load_api(spec_dir: Path) -> tuple[Api, dict[str, object]]:
     check_structure(spec)
     bundle = build_bundle(spec)
     check_semantics(spec, bundle)
-    return build_ir(spec), bundle
+    return attach_fixtures(build_ir(spec)), bundle
 
 
 def render(options: Options) -> dict[str, str]:

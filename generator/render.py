@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -22,11 +24,24 @@ class TemplateError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class PlanRow:
-    """One output of the render plan."""
+    """One template of the render plan; `scope` is api, endpoint, schema or enum."""
 
     template: str
     output: str
     static: bool
+    scope: str = "api"
+
+
+# scope -> (placeholder in a template's path, the IR objects it iterates, what replaces the placeholder)
+SCOPES: dict[str, tuple[str, Callable[[Api], Iterable[Any]], Callable[[Any], str]]] = {
+    "endpoint": ("{endpoint}", lambda api: api.endpoints, lambda e: e.path),
+    "schema": ("{schema}", lambda api: api.schemas, lambda s: s.name),
+    "enum": ("{enum}", lambda api: api.enums, lambda e: e.name),
+}
+
+
+def _scope_of(output: str) -> str:
+    return next((name for name, (mark, _, _) in SCOPES.items() if mark in output), "api")
 
 
 def header_for(output: str) -> str:
@@ -49,9 +64,16 @@ def make_env(template_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["pyrepr"] = repr
-    env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
+    env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.filters["json_block"] = _json_block
     env.globals["header_for"] = header_for
     return env
+
+
+def _json_block(data: Any, indent: int = 0) -> str:
+    """Indented JSON whose continuation lines start `indent` spaces in (for nesting in a template)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + " " * indent)
 
 
 def plan(template_dirs: tuple[Path, ...] = ()) -> tuple[PlanRow, ...]:
@@ -72,6 +94,7 @@ def plan(template_dirs: tuple[Path, ...] = ()) -> tuple[PlanRow, ...]:
                 template=path.relative_to(base).as_posix(),
                 output=output.removesuffix(".jinja"),
                 static=not output.endswith(".jinja"),
+                scope=_scope_of(output),
             )
     return tuple(rows[key] for key in sorted(rows))
 
@@ -87,7 +110,15 @@ def render_all(api: Api, template_dirs: tuple[Path, ...] = ()) -> dict[str, str]
             files[row.output] = f"{head}\n{source}" if head and source else source
             continue
         try:
-            files[row.output] = env.get_template(row.template).render(api=api)
+            template = env.get_template(row.template)
+            if row.scope == "api":
+                files[row.output] = template.render(api=api)
+                continue
+            mark, objects, key = SCOPES[row.scope]
+            for obj in objects(api):
+                files[row.output.replace(mark, key(obj))] = template.render(
+                    api=api, **{row.scope: obj}
+                )
         except jinja2.TemplateError as exc:
             raise TemplateError(_describe(row.template, exc)) from None
     return files

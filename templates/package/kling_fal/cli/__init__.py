@@ -1,0 +1,137 @@
+"""`kling`: list, describe and run the Kling endpoints on fal from the command line.
+
+Exit codes: 0 success; 2 usage error; 3 invalid input (client-side or fal's 422);
+4 API, authentication or network error; 5 the job failed or was cancelled; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from kling_fal._runtime import KlingError, KlingValidationError
+from kling_fal.cli._flag import Flag
+from kling_fal.registry import ENDPOINTS, EndpointInfo, get_endpoint
+
+EXIT_OK, EXIT_USAGE, EXIT_INVALID, EXIT_API, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 130
+PREFIX = "fal-ai/kling-video/"
+
+
+def resolve(name: str) -> EndpointInfo:
+    """An endpoint by full id or by the part after `fal-ai/kling-video/`."""
+    return get_endpoint(name if name.startswith("fal-ai/") else PREFIX + name.strip("/"))
+
+
+def flags(endpoint_id: str) -> tuple[Flag, ...]:
+    """The flags of one endpoint (the table is imported on first use)."""
+    from kling_fal.cli._flags import FLAGS
+
+    return FLAGS[endpoint_id]
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """One line per endpoint: id (without the common prefix), status, title."""
+    for info in ENDPOINTS.values():
+        if args.model and info.model != args.model:
+            continue
+        if info.status == "removed" and not args.all:
+            continue
+        print(f"{info.endpoint_id.removeprefix(PREFIX):44} {info.status:8} {info.title}")
+    return EXIT_OK
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    """Summary, fields with types, defaults, choices and limits, and the cross-field rules."""
+    info = resolve(args.endpoint)
+    print(f"{info.endpoint_id}  [{info.status}, confidence {info.confidence}]")
+    print(f"{info.title}: {info.summary}")
+    print(f"request {info.input_model} -> response {info.output_model}\n")
+    for flag in flags(info.endpoint_id):
+        kind = f"list[{flag.kind}]" if flag.many else flag.kind
+        print(f"  {flag.option:28} {kind:10} {flag.describe()}")
+        if flag.choices:
+            print(f"  {'':28} choices: {', '.join(flag.choices)}")
+    from kling_fal._spec_data import RULES
+
+    rules = RULES.get(info.input_model, ())
+    if rules:
+        print("\nrules:")
+        for rule in rules:
+            print(f"  [{rule.id}] {rule.message}")
+    return EXIT_OK
+
+
+def payload_from(args: argparse.Namespace, endpoint_flags: Sequence[Flag]) -> dict[str, Any]:
+    """The request body from parsed flags, plus `--json` as a base."""
+    payload: dict[str, Any] = json.loads(args.json) if args.json else {}
+    for flag in endpoint_flags:
+        value = getattr(args, flag.name, None)
+        if value is not None:
+            payload[flag.name] = value
+    return payload
+
+
+def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
+    """Validate, submit, follow the queue with progress on stderr, print the result, download --out."""
+    from kling_fal.cli._run import run
+
+    info = resolve(args.endpoint)
+    parser = argparse.ArgumentParser(prog=f"kling run {args.endpoint}", description=info.summary)
+    endpoint_flags = flags(info.endpoint_id)
+    for flag in endpoint_flags:
+        flag.add_to(parser)
+    return run(
+        info, payload_from(args, ()) | payload_from(parser.parse_args(rest), endpoint_flags), args
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kling", description=__doc__.splitlines()[0] if __doc__ else ""
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("list", help="list the endpoints")
+    listing.add_argument("--model", help="only this model family (v2.6, v3, o1, lipsync, ...)")
+    listing.add_argument("--all", action="store_true", help="include removed endpoints")
+    describe = commands.add_parser("describe", help="fields, limits and rules of an endpoint")
+    describe.add_argument("endpoint", help="endpoint id, e.g. v2.6/pro/image-to-video")
+    run = commands.add_parser(
+        "run",
+        help="run an endpoint; its fields are flags (see `kling run ENDPOINT --help`)",
+        add_help=False,
+    )
+    run.add_argument("endpoint", help="endpoint id, e.g. v2.6/pro/image-to-video")
+    run.add_argument("--out", help="download the result's video/audio file to this path")
+    run.add_argument("--emulator", help="URL of a kling_fal emulator instead of fal.ai")
+    run.add_argument("--key", help="fal key (default: the FAL_KEY environment variable)")
+    run.add_argument("--json", help="request body as JSON; flags override its fields")
+    run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kling` console script."""
+    args, rest = _parser().parse_known_args(argv)
+    try:
+        if args.command == "list":
+            return cmd_list(args)
+        if args.command == "describe":
+            return cmd_describe(args)
+        return cmd_run(args, rest)
+    except KlingValidationError as exc:
+        print(f"kling: invalid input for {exc.model}:", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue.path or '<root>'} [{issue.rule}]: {issue.message}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyError as exc:  # unknown endpoint (UnknownEndpointError) names the closest ids
+        print(f"kling: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KlingError as exc:
+        print(f"kling: {exc}", file=sys.stderr)
+        return EXIT_API
+    except KeyboardInterrupt:
+        print("kling: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

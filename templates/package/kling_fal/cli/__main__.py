@@ -1,0 +1,7 @@
+"""`python -m kling_fal.cli`."""
+
+import sys
+
+from kling_fal.cli import main
+
+sys.exit(main())
