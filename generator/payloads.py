@@ -99,7 +99,7 @@ class PayloadBuilder:
         else:
             value = 3 if not full or default != 3 else 4
         if kind == "integer":
-            return int(round(value))
+            return round(value)
         value = round(value, 2)
         return value + 0.05 if full and value == default else value
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from generator.assemble import assemble
 from generator.build_ir import build_ir
-from generator.fixtures import attach_fixtures
 from generator.bundle import build_bundle
+from generator.fixtures import attach_fixtures
 from generator.ir import Api
 from generator.load import load_dir
 from generator.models import model_modules

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import kling_fal
 import pytest
+from kling_fal import KlingValidationError, fixtures
 from support import SPEC
 
-import kling_fal
 from generator.pipeline import load_api
-from kling_fal import KlingValidationError, fixtures
 
 API = load_api(SPEC)[0]
 IDS = sorted(kling_fal.ENDPOINTS)
