@@ -8,10 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support import GENERATED
-
 import kling_fal
 from kling_fal import models
+from support import GENERATED
 
 DOCS = GENERATED / "docs"
 PREFIX = "fal-ai/kling-video/"

@@ -6,9 +6,7 @@ import os
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, Union
-
-from typing_extensions import TypeAlias
+from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union
 
 from kling_fal._runtime import KlingOutputModel
 
@@ -83,7 +81,7 @@ class Completed:
     state: Literal["COMPLETED"] = "COMPLETED"
 
 
-JobStatus: TypeAlias = Union[Queued, InProgress, Completed]
+JobStatus: TypeAlias = Queued | InProgress | Completed
 OnEnqueue: TypeAlias = Callable[[str], object]
 """Called with the request id as soon as fal assigns it (may return an awaitable in async)."""
 OnQueueUpdate: TypeAlias = Callable[[JobStatus], object]
