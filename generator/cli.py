@@ -12,8 +12,10 @@ from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import SpecError
+from generator.ir_doc import ir_reference
 from generator.pipeline import Options, check, generate, load_api
 from generator.render import TemplateError
+from generator.settings import template_dirs
 from generator.write import WriteError
 
 EXIT_OK, EXIT_SPEC, EXIT_STALE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -26,13 +28,17 @@ def _parser() -> argparse.ArgumentParser:
     for name, text in (
         ("generate", "validate spec/ and write generated/ atomically"),
         ("check", "exit 2 with a diff summary if generated/ is not what spec/ produces"),
-        ("ir", "print the intermediate representation as JSON"),
+        ("ir", "print the intermediate representation as JSON (--doc: its Markdown reference)"),
     ):
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument(
             "--spec", type=Path, default=Path("spec"), help="spec directory (default: spec)"
         )
-        if name != "ir":
+        if name == "ir":
+            sub.add_argument(
+                "--doc", action="store_true", help="print the IR reference (templates/IR.md)"
+            )
+        else:
             sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
             sub.add_argument(
                 "--templates",
@@ -69,11 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     if rest:
         _parser().error(f"unrecognized arguments: {' '.join(rest)}")
     try:
+        if args.command == "ir" and args.doc:
+            print(ir_reference(), end="")
+            return EXIT_OK
         if args.command == "ir":
             api, _ = load_api(args.spec)
             print(json.dumps(asdict(api), indent=2, ensure_ascii=False, default=str))
             return EXIT_OK
-        options = Options(args.spec, args.out, tuple(args.templates))
+        options = Options(args.spec, args.out, (*template_dirs(Path.cwd()), *args.templates))
         if args.command == "generate":
             count = generate(options)
             print(f"klinggen: wrote {count} files to {args.out}")

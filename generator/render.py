@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import jinja2
 
 from generator.ir import Api
+from generator.load import parse
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PACKAGE_ROOT = "package"
@@ -32,7 +34,11 @@ class TemplateError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class PlanRow:
-    """One template of the render plan; `scope` is api, endpoint, schema or enum."""
+    """One template of the render plan.
+
+    `scope` is api (rendered once), endpoint, schema or enum (once per object); `output` is the
+    output path, a format pattern over the scope object for the per-object scopes.
+    """
 
     template: str
     output: str
@@ -40,16 +46,29 @@ class PlanRow:
     scope: str = "api"
 
 
-# scope -> (placeholder in a template's path, the IR objects it iterates, what replaces the placeholder)
-SCOPES: dict[str, tuple[str, Callable[[Api], Iterable[Any]], Callable[[Any], str]]] = {
-    "endpoint": ("{endpoint}", lambda api: api.endpoints, lambda e: e.path),
-    "schema": ("{schema}", lambda api: api.schemas, lambda s: s.name),
-    "enum": ("{enum}", lambda api: api.enums, lambda e: e.name),
+# scope -> the IR objects it iterates
+SCOPES: dict[str, Callable[[Api], Iterable[Any]]] = {
+    "endpoint": lambda api: api.endpoints,
+    "schema": lambda api: api.schemas,
+    "enum": lambda api: api.enums,
 }
+# shorthand placeholders in file names under package/ -> output patterns
+_SHORTHANDS = {
+    "{endpoint}": "{endpoint.path}",
+    "{schema}": "{schema.name}",
+    "{enum}": "{enum.name}",
+}
+MANIFEST = "klinggen-templates.yaml"
 
 
-def _scope_of(output: str) -> str:
-    return next((name for name, (mark, _, _) in SCOPES.items() if mark in output), "api")
+def _implicit_row(template: str, output: str) -> PlanRow:
+    static = not output.endswith(".jinja")
+    output = output.removesuffix(".jinja")
+    scope = "api"
+    for mark, pattern in _SHORTHANDS.items():
+        if mark in output:
+            scope, output = mark[1:-1], output.replace(mark, pattern)
+    return PlanRow(template=template, output=output, static=static, scope=scope)
 
 
 def header_for(output: str) -> str:
@@ -86,11 +105,43 @@ def _json_block(data: Any, indent: int = 0) -> str:
     return text.replace("\n", "\n" + " " * indent)
 
 
-def plan(template_dirs: tuple[Path, ...] = ()) -> tuple[PlanRow, ...]:
-    """Every file under <dir>/package/ of the built-ins and user dirs, by output path.
+def _manifest_rows(base: Path) -> list[PlanRow]:
+    """Rows declared in `<dir>/klinggen-templates.yaml`: a list of {template, scope, output}."""
+    path = base / MANIFEST
+    if not path.is_file():
+        return []
+    manifest = parse(f"{base.name}/{MANIFEST}", path.read_text(encoding="utf-8"))
+    entries = manifest.data.get("templates")
+    rows = []
+    for index, entry in enumerate(entries if isinstance(entries, list) else [None]):
+        where = f"{manifest.path}:{manifest.line(f'/templates/{index}')}"
+        if not isinstance(entry, dict) or not {"template", "output"} <= entry.keys():
+            raise TemplateError(f"{where}: each entry needs `template` and `output` (and `scope`)")
+        scope = str(entry.get("scope", "api"))
+        if scope != "api" and scope not in SCOPES:
+            raise TemplateError(f"{where}: unknown scope {scope!r} (api, {', '.join(SCOPES)})")
+        if not (base / str(entry["template"])).is_file():
+            raise TemplateError(
+                f"{where}: template {entry['template']!r} not found in {base.name}/"
+            )
+        rows.append(
+            PlanRow(
+                template=str(entry["template"]),
+                output=str(entry["output"]),
+                static=False,
+                scope=scope,
+            )
+        )
+    return rows
 
-    `.jinja` files render with the `api` root; other files are copied. Macros live outside
-    package/ (templates/_macros/), so they are never rendered alone.
+
+def plan(template_dirs: tuple[Path, ...] = ()) -> tuple[PlanRow, ...]:
+    """The render plan over the built-in templates and the user dirs (later dirs win by output).
+
+    Files under `<dir>/package/` mirror the output tree: `.jinja` files render, others are copied,
+    `{endpoint}`, `{schema}` and `{enum}` in a file name render once per object. A dir may also
+    list templates with explicit scope and output pattern in `klinggen-templates.yaml`.
+    Macros live outside package/ (e.g. templates/_macros/), so they are never rendered alone.
     """
     rows: dict[str, PlanRow] = {}
     for base in (TEMPLATES, *template_dirs):
@@ -99,13 +150,12 @@ def plan(template_dirs: tuple[Path, ...] = ()) -> tuple[PlanRow, ...]:
             parts = path.relative_to(root).parts
             if not path.is_file() or any(p.startswith(".") or p == "__pycache__" for p in parts):
                 continue
-            output = path.relative_to(root).as_posix()
-            rows[output.removesuffix(".jinja")] = PlanRow(
-                template=path.relative_to(base).as_posix(),
-                output=output.removesuffix(".jinja"),
-                static=not output.endswith(".jinja"),
-                scope=_scope_of(output),
+            row = _implicit_row(
+                path.relative_to(base).as_posix(), path.relative_to(root).as_posix()
             )
+            rows[row.output] = row
+        for row in _manifest_rows(base):
+            rows[row.output] = row
     return tuple(rows[key] for key in sorted(rows))
 
 
@@ -115,7 +165,8 @@ def render_all(api: Api, template_dirs: tuple[Path, ...] = ()) -> dict[str, str]
     files: dict[str, str] = {}
     for row in plan(template_dirs):
         if row.static:
-            source = env.loader.get_source(env, row.template)[0] if env.loader else ""
+            assert env.loader is not None
+            source = env.loader.get_source(env, row.template)[0]
             head = header_for(row.output)
             files[row.output] = f"{head}\n{source}" if head and source else source
             continue
@@ -124,18 +175,23 @@ def render_all(api: Api, template_dirs: tuple[Path, ...] = ()) -> dict[str, str]
             if row.scope == "api":
                 files[row.output] = template.render(api=api)
                 continue
-            mark, objects, key = SCOPES[row.scope]
-            for obj in objects(api):
-                files[row.output.replace(mark, key(obj))] = template.render(
+            for obj in SCOPES[row.scope](api):
+                files[row.output.format(**{row.scope: obj})] = template.render(
                     api=api, **{row.scope: obj}
                 )
-        except jinja2.TemplateError as exc:
-            raise TemplateError(_describe(row.template, exc)) from None
+        except Exception as exc:  # any failure inside a template is reported at its line
+            raise TemplateError(_describe(row.template, exc, template_dirs)) from None
     return files
 
 
-def _describe(template: str, exc: jinja2.TemplateError) -> str:
-    line = getattr(exc, "lineno", None)
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or template
+def _describe(template: str, exc: Exception, template_dirs: tuple[Path, ...]) -> str:
+    """`templates/x.jinja:12: UndefinedError: 'foo' is undefined`, from the innermost template frame."""
+    name, line = template, getattr(exc, "lineno", None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".jinja"):
+            name, line = frame.filename, frame.lineno
+    for base in (*template_dirs, TEMPLATES):
+        if Path(name).is_absolute() and Path(name).is_relative_to(base):
+            name = f"{base.name}/{Path(name).relative_to(base).as_posix()}"
     where = f"{name}:{line}" if line else name
-    return f"templates/{template}: {where}: {type(exc).__name__}: {exc}"
+    return f"{where}: {type(exc).__name__}: {exc}"

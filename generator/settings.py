@@ -1,0 +1,20 @@
+"""Project settings from `[tool.klinggen]` in the pyproject.toml of the working directory."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+def template_dirs(root: Path) -> tuple[Path, ...]:
+    """`templates = ["dir", ...]` of `[tool.klinggen]`, relative to `root`; () when unset."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return ()
+    settings = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("klinggen", {})
+    return tuple(root / str(entry) for entry in settings.get("templates", ()))
