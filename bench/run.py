@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "generated"))
     repeat = 3 if args.quick else 7
-    print(f"| measurement | value | peer | ratio (ours / peer) |\n|---|---|---|---|")
+    print("| measurement | value | peer | ratio (ours / peer) |\n|---|---|---|---|")
     for name in args.only or SUITES:
         for label, figure, peer, ratio in SUITES[name](repeat):
             unit = "/s" if "payloads" in label else ("" if "MiB" in label else " s")
