@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("--out", type=Path, default=Path("generated"), help="output directory")
             sub.add_argument(
+                "--force", action="store_true", help="render even if the stamp says nothing changed"
+            )
+            sub.add_argument(
                 "--templates",
                 type=Path,
                 action="append",
@@ -84,10 +87,14 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         options = Options(args.spec, args.out, (*template_dirs(Path.cwd()), *args.templates))
         if args.command == "generate":
-            count = generate(options)
-            print(f"klinggen: wrote {count} files to {args.out}")
+            count = generate(options, force=args.force)
+            print(
+                f"klinggen: wrote {count} files to {args.out}"
+                if count
+                else f"klinggen: {args.out} is up to date"
+            )
             return EXIT_OK
-        report = check(options)
+        report = check(options, force=args.force)
     except SpecError as exc:
         print(f"klinggen: the spec has {len(exc.diagnostics)} problem(s):", file=sys.stderr)
         print(str(exc), file=sys.stderr)

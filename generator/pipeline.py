@@ -12,8 +12,8 @@ from generator.bundle import build_bundle
 from generator.fixtures import attach_fixtures
 from generator.ir import Api
 from generator.load import load_dir
-from generator.models import model_modules
-from generator.render import header_for, render_all
+from generator.render import TEMPLATES, header_for, render_all
+from generator.stamp import STAMP, input_hash, is_current, output_hash, stamp_text
 from generator.validate import check_semantics, check_structure
 from generator.write import differences, materialize, staging, swap_in, tree
 
@@ -43,24 +43,43 @@ def render(options: Options) -> dict[str, str]:
     api, bundle = load_api(options.spec_dir)
     files = render_all(api, options.template_dirs)
     files["openapi.json"] = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    from generator.models import model_modules  # datamodel-code-generator is slow to import
+
     header = header_for("x.py")
     for role, code in model_modules(api, bundle, header).items():
         files[MODEL_PATHS[role]] = code
     return files
 
 
-def generate(options: Options) -> int:
-    """Write the output tree atomically; returns the number of files written."""
+def _inputs(options: Options) -> str:
+    return input_hash(options.spec_dir, options.template_dirs, TEMPLATES)
+
+
+def generate(options: Options, *, force: bool = False) -> int:
+    """Write the output tree atomically; returns the number of files written (0: already current)."""
+    inputs = _inputs(options)
+    if not force and is_current(options.out_dir, inputs, tree(options.out_dir)):
+        return 0
     files = render(options)
     with staging(options.out_dir) as staged:
         materialize(files, staged)
+        (staged / STAMP).write_text(stamp_text(inputs, output_hash(tree(staged))), encoding="utf-8")
         swap_in(staged, options.out_dir)
     return len(files)
 
 
-def check(options: Options) -> list[str]:
-    """How the output tree on disk differs from what the spec produces (empty when up to date)."""
+def check(options: Options, *, force: bool = False) -> list[str]:
+    """How the output tree on disk differs from what the spec produces (empty when up to date).
+
+    Unless `force`, an output whose stamp matches the current inputs and its own content is
+    current without rendering anything. The stamp is a cache, not content: it is not compared.
+    """
+    inputs = _inputs(options)
+    on_disk = tree(options.out_dir)
+    if not force and is_current(options.out_dir, inputs, on_disk):
+        return []
+    on_disk.pop(STAMP, None)
     files = render(options)
     with staging(options.out_dir) as staged:
         materialize(files, staged)
-        return differences(tree(staged), tree(options.out_dir))
+        return differences(tree(staged), on_disk)

@@ -8,7 +8,6 @@ from typing import Any
 
 import jsonschema
 import yaml
-from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from generator.assemble import Located, Spec
 from generator.diagnostics import Diagnostic, SpecError
@@ -226,6 +225,8 @@ class _Checker:
                     )
 
     def openapi(self, bundle: dict[str, Any]) -> None:
+        from openapi_spec_validator import OpenAPIV31SpecValidator  # slow to import: only when used
+
         try:
             first = next(OpenAPIV31SpecValidator(bundle).iter_errors(), None)
         except Exception as exc:  # the validator raises on documents it cannot walk

@@ -18,7 +18,7 @@ from generator.write import WriteError, tree
 
 def test_generated_tree_matches_spec() -> None:
     """generated/ is byte-for-byte what the spec produces."""
-    report = check(Options(SPEC, GENERATED))
+    report = check(Options(SPEC, GENERATED), force=True)
     assert not report, "generated/ is stale; run `klinggen generate`:\n" + "\n".join(report)
 
 
@@ -104,3 +104,16 @@ def test_regeneration_replaces_the_tree(mini_spec: Path, tmp_path: Path) -> None
     assert "No more than 3 shots." in (out / "kling_fal" / "_spec_data.py").read_text(
         encoding="utf-8"
     )
+
+
+def test_unchanged_inputs_skip_work_and_any_change_regenerates(mini_spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert generate(Options(mini_spec, out)) > 0
+    assert generate(Options(mini_spec, out)) == 0  # stamp matches: nothing rendered or written
+    assert check(Options(mini_spec, out)) == []
+    (out / "kling_fal" / "registry.py").write_text("edited\n", encoding="utf-8")
+    assert check(Options(mini_spec, out)) != []  # a touched output is not trusted
+    assert generate(Options(mini_spec, out)) > 0
+    edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", "At most 3 shots.", "No more than 3 shots.")
+    assert generate(Options(mini_spec, out)) > 0
+    assert "No more than 3 shots." in (out / "kling_fal" / "_spec_data.py").read_text(encoding="utf-8")
