@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+from datamodel_code_generator.enums import StrictTypes
 
 from generator.ir import Api
 
@@ -30,10 +31,13 @@ _COMMON: dict[str, Any] = {
     "strict_refs": True,
     "reuse_model": True,
 }
-# role -> (base class, extra fields policy): requests are strict, responses forward-compatible.
+# Requests follow JSON Schema strictly (no str->int, bool->float or int->str coercion; enums stay
+# lax so that durations accept 5 as well as "5"); responses are forward-compatible.
+_STRICT = [StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool]
+# role -> (base class, extra fields policy, strict scalar types)
 ROLES = {
-    "input": ("kling_fal._runtime.KlingInputModel", "forbid"),
-    "output": ("kling_fal._runtime.KlingOutputModel", "allow"),
+    "input": ("kling_fal._runtime.KlingInputModel", "forbid", _STRICT),
+    "output": ("kling_fal._runtime.KlingOutputModel", "allow", []),
 }
 
 
@@ -71,7 +75,7 @@ def _closure(bundle: dict[str, Any], roots: set[str]) -> set[str]:
 def model_modules(api: Api, bundle: dict[str, Any], header: str) -> dict[str, str]:
     """role -> module source (unformatted) for the input and the output models."""
     modules: dict[str, str] = {}
-    for role, (base_class, extra) in ROLES.items():
+    for role, (base_class, extra, strict) in ROLES.items():
         roots = {s.name for s in api.schemas if s.role == role}
         document = _document(api, bundle, _closure(bundle, roots))
         with warnings.catch_warnings():
@@ -80,6 +84,7 @@ def model_modules(api: Api, bundle: dict[str, Any], header: str) -> dict[str, st
                 json.dumps(document),
                 base_class=base_class,
                 extra_fields=extra,
+                strict_types=strict,
                 custom_file_header=header,
                 **_COMMON,
             )
