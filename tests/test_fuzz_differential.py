@@ -17,15 +17,14 @@ from functools import cache
 from typing import Any
 
 import jsonschema
+import kling_fal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
-from support import GENERATED
-
-import kling_fal
 from kling_fal import KlingValidationError
 from kling_fal._spec_data import RULES
+from support import GENERATED
 
 EXAMPLES = int(os.environ.get("KLING_FUZZ_EXAMPLES", "10"))
 SCHEMA_RULES = {
