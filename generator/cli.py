@@ -12,13 +12,18 @@ from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import SpecError
+from generator.diff import diff_views
+from generator.diff_report import markdown_report, text_report
+from generator.fal_import import import_documents
 from generator.ir_doc import ir_reference
 from generator.pipeline import Options, check, generate, load_api
 from generator.render import TemplateError
+from generator.scaffold import new_endpoint
 from generator.settings import template_dirs
+from generator.spec_source import spec_views
 from generator.write import WriteError
 
-EXIT_OK, EXIT_SPEC, EXIT_STALE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_SPEC, EXIT_STALE, EXIT_INTERNAL, EXIT_BREAKING = 0, 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,7 +61,56 @@ def _parser() -> argparse.ArgumentParser:
         description="Run `python -m kling_fal.emulator` from the generated tree; e.g. --port 8080 --tls.",
     )
     emulate.add_argument("--out", type=Path, default=Path("generated"), help="generated tree")
+    _history_commands(commands)
     return parser
+
+
+def _history_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """diff, import and new-endpoint."""
+    text = "changes between two spec revisions (directories or git revisions), breaking first"
+    diff = commands.add_parser("diff", help=text, description=text)
+    diff.add_argument(
+        "old", help="spec directory or git revision (REV or REV:path, path default spec)"
+    )
+    diff.add_argument("new", help="spec directory or git revision")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text")
+    diff.add_argument(
+        "--fail-on", choices=("breaking",), help="exit 4 when there is a breaking change"
+    )
+    text = "turn fal's per-endpoint queue OpenAPI documents into spec/endpoints/ files"
+    imp = commands.add_parser("import", help=text, description=text)
+    imp.add_argument("files", nargs="+", type=Path, help="fal OpenAPI JSON documents")
+    imp.add_argument("--spec", type=Path, default=Path("spec"), help="spec directory")
+    imp.add_argument(
+        "--check", action="store_true", help="write nothing; report how the spec differs (exit 2)"
+    )
+    text = "scaffold spec/endpoints/<path>.yaml for a new endpoint from an existing one"
+    new = commands.add_parser("new-endpoint", help=text, description=text)
+    new.add_argument("endpoint_id", metavar="ID", help="the new id, fal-ai/kling-video/...")
+    new.add_argument("--like", required=True, metavar="EXISTING_ID", help="endpoint to copy")
+    new.add_argument("--spec", type=Path, default=Path("spec"), help="spec directory")
+
+
+def _history_main(args: argparse.Namespace) -> int:
+    """Run diff, import or new-endpoint (SpecError propagates to main)."""
+    if args.command == "new-endpoint":
+        path = new_endpoint(args.spec, args.endpoint_id, args.like)
+        print(f"klinggen: wrote {path}; review it, then run `klinggen generate`")
+        return EXIT_OK
+    if args.command == "import":
+        result = import_documents(args.files, args.spec, write=not args.check)
+        print(text_report(result.report), end="")
+        for line in result.notes:
+            print(f"klinggen: {line}", file=sys.stderr)
+        if args.check:
+            return EXIT_STALE if result.report.changes else EXIT_OK
+        for written in result.written:
+            print(f"klinggen: wrote {written}")
+        return EXIT_OK
+    old, new = spec_views([args.old, args.new], Path.cwd())
+    report = diff_views(old, new)
+    print(markdown_report(report) if args.format == "markdown" else text_report(report), end="")
+    return EXIT_BREAKING if args.fail_on and report.breaking else EXIT_OK
 
 
 def emulate(out: Path, rest: list[str]) -> int:
@@ -78,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     if rest:
         _parser().error(f"unrecognized arguments: {' '.join(rest)}")
     try:
+        if args.command in ("diff", "import", "new-endpoint"):
+            return _history_main(args)
         if args.command == "ir" and args.doc:
             print(ir_reference(), end="")
             return EXIT_OK

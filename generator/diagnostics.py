@@ -26,6 +26,16 @@ MESSAGES: dict[str, str] = {
     "example-invalid": "example {key!r} does not validate: {detail}",
     "queue-status-missing": "the spec defines no {key!r} schema (fal's queue status, used by every submit and status)",
     "spec-empty": "the spec needs {key} and at least one file under endpoints/",
+    "diff-source": "cannot read the spec revision {key!r}: {detail}",
+    "scaffold-bad-id": "{key!r} is not an endpoint id fal-ai/kling-video/<path> (lowercase, digits, . and -)",
+    "scaffold-unknown": "no endpoint {key!r} to copy (--like)",
+    "scaffold-exists": "endpoint {key!r} already exists; new-endpoint never overwrites",
+    "scaffold-name-taken": "schema name {key!r} (derived from the new id) is already defined",
+    "import-invalid": "cannot import this fal OpenAPI document ({key}): {detail}",
+    "import-shared-schema": (
+        "schema {key!r} is shared by other endpoints and fal describes it differently for "
+        "{endpoint} ({count} difference(s)); import does not rewrite shared schemas"
+    ),
 }
 
 

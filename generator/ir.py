@@ -183,6 +183,33 @@ class InternalOperation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeGroup:
+    """One change between two spec revisions, with every endpoint it shows on.
+
+    A change of a shared enum or nested type is one group listing all the endpoints using it.
+    """
+
+    breaking: bool
+    kind: str  # field-removed, enum-value-added, ... (generator/diff.py KINDS)
+    subject: str  # the shared schema (path) it belongs to, or the endpoint id
+    summary: str  # what changed, e.g. "enum value '1' added"
+    location: str  # "request.path" shared by every place, "" when they differ or endpoint-level
+    places: tuple[tuple[str, str], ...]  # (endpoint id, "request.path") per endpoint, sorted
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HistoryStep:
+    """One step of the spec history: a spec/history/ snapshot -> the next one (or the current spec)."""
+
+    old: str  # the older revision's name (its spec/history/ directory)
+    new: str  # the newer revision's name ("current" for the spec being generated)
+    old_version: str  # info.version of the older revision
+    new_version: str  # info.version of the newer revision
+    breaking: tuple[ChangeGroup, ...]
+    non_breaking: tuple[ChangeGroup, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Api:
     """The root: everything the templates render from."""
 
@@ -200,3 +227,4 @@ class Api:
     exports: tuple[str, ...]  # every generated model and enum name, sorted
     model_endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # request schema -> endpoint ids
     field_endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # request field -> endpoint ids
+    history: tuple[HistoryStep, ...] = ()  # spec/history/ steps, newest first; () without history

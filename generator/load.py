@@ -104,11 +104,15 @@ def parse(path: str, text: str) -> SpecFile:
     return spec_file
 
 
+HISTORY_DIR = "history"  # spec/history/<name>/: older full snapshots, loaded only as history
+
+
 def load_dir(spec_dir: Path) -> tuple[SpecFile, ...]:
-    """Every *.yaml file below `spec_dir`, sorted by relative path; all YAML errors at once."""
+    """Every *.yaml below `spec_dir` but history/, sorted by relative path; all YAML errors at once."""
     files: list[SpecFile] = []
     problems: list[Diagnostic] = []
-    for path in sorted(spec_dir.rglob("*.yaml"), key=lambda p: p.relative_to(spec_dir).as_posix()):
+    found = (p for p in spec_dir.rglob("*.yaml") if p.relative_to(spec_dir).parts[0] != HISTORY_DIR)
+    for path in sorted(found, key=lambda p: p.relative_to(spec_dir).as_posix()):
         rel = (Path(spec_dir.name) / path.relative_to(spec_dir)).as_posix()
         try:
             files.append(parse(rel, path.read_text(encoding="utf-8")))

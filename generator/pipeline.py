@@ -10,6 +10,7 @@ from generator.assemble import assemble
 from generator.build_ir import build_ir
 from generator.bundle import build_bundle
 from generator.fixtures import attach_fixtures
+from generator.history import attach_history
 from generator.ir import Api
 from generator.load import load_dir
 from generator.render import TEMPLATES, header_for, render_all
@@ -35,7 +36,7 @@ def load_api(spec_dir: Path) -> tuple[Api, dict[str, object]]:
     check_structure(spec)
     bundle = build_bundle(spec)
     check_semantics(spec, bundle)
-    return attach_fixtures(build_ir(spec)), bundle
+    return attach_history(attach_fixtures(build_ir(spec)), spec, spec_dir), bundle
 
 
 def render(options: Options) -> dict[str, str]:

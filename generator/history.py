@@ -1,0 +1,51 @@
+"""Api.history: what changed at each step of spec/history/ up to the spec being generated."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import pairwise
+from pathlib import Path
+
+from generator.assemble import Spec
+from generator.diff import diff_views
+from generator.diff_report import group_changes
+from generator.ir import Api, HistoryStep
+from generator.load import HISTORY_DIR
+from generator.spec_source import load_labeled
+from generator.spec_view import SpecView, view
+
+CURRENT = "current"
+
+
+def snapshots(spec_dir: Path) -> tuple[Path, ...]:
+    """The snapshot directories under `<spec_dir>/history/`, sorted by name (oldest first)."""
+    base = spec_dir / HISTORY_DIR
+    if not base.is_dir():
+        return ()
+    return tuple(sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.name))
+
+
+def step(old: SpecView, new: SpecView) -> HistoryStep:
+    """One history step from two views."""
+    groups = group_changes(diff_views(old, new).changes)
+    return HistoryStep(
+        old=old.label,
+        new=new.label,
+        old_version=old.version,
+        new_version=new.version,
+        breaking=tuple(g for g in groups if g.breaking),
+        non_breaking=tuple(g for g in groups if not g.breaking),
+    )
+
+
+def attach_history(api: Api, spec: Spec, spec_dir: Path) -> Api:
+    """`api` with its history: snapshot 1 -> 2 -> ... -> the current spec, newest step first."""
+    views = [
+        view(load_labeled(path, f"{spec_dir.name}/{HISTORY_DIR}/{path.name}"), path.name)
+        for path in snapshots(spec_dir)
+    ]
+    if not views:
+        return api
+    views.append(view(spec, CURRENT))
+    steps = [step(old, new) for old, new in pairwise(views)]
+    return replace(api, history=tuple(reversed(steps)))

@@ -1,0 +1,122 @@
+"""`klinggen new-endpoint`: a scaffolded endpoint changes exactly the files that list endpoints."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from support import ROOT, SPEC
+
+from generator.cli import main
+from generator.load import parse
+from generator.pipeline import Options, generate
+from generator.stamp import STAMP
+from generator.write import tree
+
+NEW = "fal-ai/kling-video/v3.1/pro/image-to-video"
+LIKE = "fal-ai/kling-video/v3/pro/image-to-video"
+PATH = "v3.1/pro/image-to-video"
+
+
+def _expected_changes() -> set[str]:
+    """Every generated file whose content is made from the list of endpoints or of models.
+
+    The new endpoint reuses existing enums and nested types, so no enum page appears; its new
+    model family v3.1 only shows in the docs index, which lists endpoints anyway. Client modules rendered from templates (`kling_fal/client/*.jinja`) are one accessor, argument
+    set or file spec per endpoint; the client's static modules do not change.
+    """
+    client = ROOT / "templates" / "package" / "kling_fal" / "client"
+    rendered_client = {
+        f"kling_fal/client/{p.name.removesuffix('.jinja')}" for p in client.glob("*.jinja")
+    }
+    return {
+        "kling_fal/registry.py",  # the endpoint table
+        "kling_fal/models/inputs.py",  # ImageToVideoV31ProRequest
+        "kling_fal/models/outputs.py",  # ImageToVideoV31ProOutput
+        "kling_fal/models/__init__.py",  # exports
+        "kling_fal/_spec_data.py",  # rules and field data per model
+        "kling_fal/cli/_flags.py",  # flags per endpoint
+        "docs/index.md",  # endpoint index
+        "docs/capabilities.md",  # capability matrix row
+        "openapi.json",  # paths and schemas
+        "README.md",  # endpoint count and table
+        "CHANGELOG.md",  # 2026-02 -> current gains "endpoint added"
+        *rendered_client,
+    }
+
+
+@pytest.fixture(scope="module")
+def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    root = tmp_path_factory.mktemp("scaffold")
+    base, scaffolded = root / "base" / "spec", root / "new" / "spec"
+    shutil.copytree(SPEC, base)
+    shutil.copytree(SPEC, scaffolded)
+    assert main(["new-endpoint", NEW, "--like", LIKE, "--spec", str(scaffolded)]) == 0
+    found = []
+    for spec in (base, scaffolded):
+        generate(Options(spec, spec.parent / "out"))
+        files = tree(spec.parent / "out")
+        files.pop(STAMP, None)  # a cache of the inputs, not content
+        found.append(files)
+    return found[0], found[1]
+
+
+def test_scaffold_changes_only_the_files_that_list_endpoints(
+    trees: tuple[dict[str, bytes], dict[str, bytes]],
+) -> None:
+    before, after = trees
+    assert sorted(set(after) - set(before)) == [
+        f"docs/endpoints/{PATH}.md",
+        f"fixtures/{PATH}.json",
+    ]
+    assert set(before) - set(after) == set()
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == _expected_changes()
+    inputs = after["kling_fal/models/inputs.py"].decode()
+    assert "class ImageToVideoV31ProRequest(" in inputs
+    assert NEW.encode() in after["kling_fal/registry.py"]
+
+
+def test_scaffold_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "spec"
+    shutil.copytree(SPEC, spec, ignore=shutil.ignore_patterns("history"))
+    assert main(["new-endpoint", NEW, "--like", LIKE, "--spec", str(spec)]) == 0
+    data = parse("x", (spec / f"endpoints/{PATH}.yaml").read_text(encoding="utf-8")).data
+    meta = data["x-kling-endpoint"]
+    assert (meta["id"], meta["model"], meta["tier"], meta["mode"]) == (
+        NEW,
+        "v3.1",
+        "pro",
+        "image-to-video",
+    )
+    assert meta["title"] == "Kling 3.1 Pro image to video"
+    assert meta["input"] == {"$ref": "#/components/schemas/ImageToVideoV31ProRequest"}
+    request = data["components"]["schemas"]["ImageToVideoV31ProRequest"]
+    assert request["title"] == "ImageToVideoV31ProRequest" and request["x-kling-title-inferred"]
+    assert [r["id"] for r in request["x-kling-rules"]] == [
+        "prompt-xor-multi-prompt",
+        "elements-at-most-one-video",
+    ]
+    assert main(["new-endpoint", NEW, "--like", LIKE, "--spec", str(spec)]) == 1
+    err = capsys.readouterr().err
+    assert f"spec/endpoints/{PATH}.yaml:1 #: error[scaffold-exists]" in err
+
+
+def test_scaffold_errors(mini_spec: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    unknown = "fal-ai/kling-video/v8/pro/text-to-video"
+    assert main(["new-endpoint", NEW, "--like", unknown, "--spec", str(mini_spec)]) == 1
+    assert "spec/endpoints/v8/pro/text-to-video.yaml:1 #: error[scaffold-unknown]" in (
+        capsys.readouterr().err
+    )
+    assert main(["new-endpoint", "v4/pro", "--like", unknown, "--spec", str(mini_spec)]) == 1
+    assert "spec/openapi.yaml:1 #: error[scaffold-bad-id] 'v4/pro'" in capsys.readouterr().err
+    like = "fal-ai/kling-video/v9/pro/text-to-video"
+    assert (
+        main(["new-endpoint", like.replace("v9", "v10"), "--like", like, "--spec", str(mini_spec)])
+        == 0
+    )
+    assert (mini_spec / "endpoints/v10/pro/text-to-video.yaml").is_file()
+    text = (mini_spec / "endpoints/v10/pro/text-to-video.yaml").read_text(encoding="utf-8")
+    assert "TextToVideoV10ProRequest:" in text and "TextToVideoV10ProOutput:" in text
+    assert main(["generate", "--spec", str(mini_spec), "--out", str(mini_spec.parent / "out")]) == 0
