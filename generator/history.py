@@ -41,7 +41,9 @@ def step(old: SpecView, new: SpecView) -> HistoryStep:
 def attach_history(api: Api, spec: Spec, spec_dir: Path) -> Api:
     """`api` with its history: snapshot 1 -> 2 -> ... -> the current spec, newest step first."""
     views = [
-        view(load_labeled(path, f"{spec_dir.name}/{HISTORY_DIR}/{path.name}"), path.name)
+        view(
+            load_labeled(path, f"{spec_dir.name}/{HISTORY_DIR}/{path.name}", full=False), path.name
+        )
         for path in snapshots(spec_dir)
     ]
     if not views:

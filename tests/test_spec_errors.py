@@ -128,3 +128,13 @@ def test_ref_cycle(mini_spec: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_missing_spec_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "error[spec-empty]" in run_generate(tmp_path / "spec", capsys)
+
+
+def test_invalid_openapi_schema(mini_spec: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = edit(
+        mini_spec / ENDPOINT,
+        "          type: string\n          maxLength: 2500",
+        "          type: strin\n          maxLength: 2500",
+    )
+    err = run_generate(mini_spec, capsys)
+    assert_reported(err, ENDPOINT, line, "openapi-invalid", "'strin'")
