@@ -41,7 +41,11 @@ ROLES = {
 }
 
 
-def _document(api: Api, bundle: dict[str, Any], names: set[str]) -> dict[str, Any]:
+# Schemas whose generated class gets a runtime base with behaviour: fal's output File downloads.
+_BASES = {("output", "File"): "kling_fal._runtime.KlingFile"}
+
+
+def _document(api: Api, bundle: dict[str, Any], names: set[str], role: str) -> dict[str, Any]:
     schemas = bundle["components"]["schemas"]
     members = {enum.name: [m.name for m in enum.members] for enum in api.enums}
     picked: dict[str, Any] = {}
@@ -49,6 +53,8 @@ def _document(api: Api, bundle: dict[str, Any], names: set[str]) -> dict[str, An
         body = dict(schemas[name])
         if name in members:
             body["x-enum-varnames"] = members[name]
+        if (role, name) in _BASES:
+            body["customBasePath"] = _BASES[role, name]
         picked[name] = body
     return {
         "openapi": bundle["openapi"],
@@ -77,7 +83,7 @@ def model_modules(api: Api, bundle: dict[str, Any], header: str) -> dict[str, st
     modules: dict[str, str] = {}
     for role, (base_class, extra, strict) in ROLES.items():
         roots = {s.name for s in api.schemas if s.role == role}
-        document = _document(api, bundle, _closure(bundle, roots))
+        document = _document(api, bundle, _closure(bundle, roots), role)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             code = generate(

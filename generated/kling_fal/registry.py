@@ -11,9 +11,8 @@ from importlib import import_module
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from kling_fal._runtime import KlingInputModel, KlingOutputModel, UnknownEndpointError
-
 if TYPE_CHECKING:
+    from kling_fal._runtime import KlingInputModel, KlingOutputModel
     from kling_fal.models.inputs import (
         AIAvatarInput,
         CreateVoiceInput,
@@ -1214,6 +1213,8 @@ def get_endpoint(endpoint_id: str) -> EndpointInfo:
     try:
         return ENDPOINTS[endpoint_id]
     except KeyError:
+        from kling_fal._runtime import UnknownEndpointError
+
         raise UnknownEndpointError(endpoint_id, tuple(ENDPOINTS)) from None
 
 

@@ -134,12 +134,17 @@ def _load() -> SpecData:
 
 def evaluate(rules: Sequence[Rule], data: object) -> list[Issue]:
     """Check ``rules`` on raw input data; values of the wrong type are skipped silently."""
-    return [
-        Issue(_join(path, rule.subject), rule.id, rule.message)
-        for rule in rules
-        for path, obj in _targets(data, rule.at)
-        if not _CHECKS[rule.kind](rule, obj)
-    ]
+    issues = []
+    for rule in rules:
+        check = _CHECKS[rule.kind]
+        if not rule.at:  # the common case: a rule on the request object itself
+            if _is_object(data) and not check(rule, data):
+                issues.append(Issue(rule.subject, rule.id, rule.message))
+            continue
+        for path, obj in _targets(data, rule.at):
+            if not check(rule, obj):
+                issues.append(Issue(_join(path, rule.subject), rule.id, rule.message))
+    return issues
 
 
 def _targets(data: object, at: tuple[str, ...]) -> list[tuple[str, object]]:
@@ -159,15 +164,17 @@ def _join(path: str, name: str) -> str:
 
 
 def _is_list(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
-    return isinstance(value, list | tuple)
+    return type(value) is list or isinstance(value, list | tuple)
 
 
 def _is_object(value: object) -> bool:
-    return isinstance(value, Mapping | BaseModel)
+    return type(value) is dict or isinstance(value, Mapping | BaseModel)
 
 
 def _get(obj: object, name: str) -> object:
     """The value of wire field ``name`` of a dict or model instance; None when absent."""
+    if type(obj) is dict:  # fast path: raw JSON data
+        return obj.get(name)
     if isinstance(obj, Mapping):
         return obj.get(name)
     if isinstance(obj, BaseModel):

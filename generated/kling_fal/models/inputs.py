@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from kling_fal._runtime import KlingInputModel
 
@@ -15,15 +15,15 @@ class AIAvatarInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Portrait image to animate as the avatar.
     """
-    audio_url: Annotated[str, Field(title="Audio Url")]
+    audio_url: Annotated[StrictStr, Field(title="Audio Url")]
     """
     Driving audio for the avatar.
     """
-    prompt: Annotated[str | None, Field(title="Prompt")] = "."
+    prompt: Annotated[StrictStr | None, Field(title="Prompt")] = "."
     """
     Optional prompt for the avatar clip (default is a single dot).
     """
@@ -75,7 +75,7 @@ class CreateVoiceInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    voice_url: Annotated[str, Field(title="Voice Url")]
+    voice_url: Annotated[StrictStr, Field(title="Voice Url")]
     """
     Audio (.mp3/.wav) or video (.mp4/.mov) sample, 5-30 s of one clean voice, to clone.
     """
@@ -335,32 +335,32 @@ class FaceChoice(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    face_id: Annotated[str, Field(title="Face Id")]
+    face_id: Annotated[StrictStr, Field(title="Face Id")]
     """
     ID of the face in the video. Returned by the identify_face API.
     """
-    audio_url: Annotated[str, Field(title="Audio Url")]
+    audio_url: Annotated[StrictStr, Field(title="Audio Url")]
     """
     Publicly accessible URL to the audio file. Supported formats: .mp3, .wav, .m4a (max 5MB). Duration must be between 2–60 seconds.
     """
-    sound_start_time: Annotated[int, Field(title="Sound Start Time")]
+    sound_start_time: Annotated[StrictInt, Field(title="Sound Start Time")]
     """
     Start time (ms) for cropping the source audio. Must be between 0 and the audio duration. The cropped audio must remain at least 2 seconds long.
     """
-    sound_end_time: Annotated[int, Field(title="Sound End Time")]
+    sound_end_time: Annotated[StrictInt, Field(title="Sound End Time")]
     """
     End time (ms) for cropping the source audio. Must be greater than sound_start_time and within the original audio duration. The cropped segment must be at least 2 seconds long.
     """
-    sound_insert_time: Annotated[int, Field(title="Sound Insert Time")]
+    sound_insert_time: Annotated[StrictInt, Field(title="Sound Insert Time")]
     """
     Time (ms) at which the cropped audio will be inserted into the video. Must meet both of the following conditions: sound_insert_time must be within the duration of the video (it cannot be greater than the total video length). The cropped audio segment must fully fit within the video when inserted — meaning sound_insert_time + cropped_sound_length must not exceed the video's total duration. In other words: the insert point must be inside the video, and the inserted audio must not extend past the end of the video.
     """
-    sound_volume: Annotated[float | None, Field(ge=0.0, le=2.0, title="Sound Volume")] = 1
+    sound_volume: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0, title="Sound Volume")] = 1
     """
     Volume multiplier for the inserted audio. Range: [0, 2], where 1 = original volume.
     """
     original_audio_volume: Annotated[
-        float | None, Field(ge=0.0, le=2.0, title="Original Audio Volume")
+        StrictFloat | None, Field(ge=0.0, le=2.0, title="Original Audio Volume")
     ] = 1
     """
     Volume multiplier for the video's original audio track. Range: [0, 2]. Has no effect if the source video contains no audio.
@@ -372,7 +372,7 @@ class IdentifyFaceInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     Video to scan: .mp4/.mov, max 100 MB, 2-60 s, 720p/1080p, each side 512-2160 px (S7 2025-12 wording).
     """
@@ -383,11 +383,11 @@ class ImageToVideoRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Start-frame image to animate.
     """
@@ -395,13 +395,13 @@ class ImageToVideoRequest(KlingInputModel):
     """
     The duration of the generated video in seconds
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
@@ -412,11 +412,11 @@ class ImageToVideoV21MasterRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     URL of the image to be used for the video
     """
@@ -424,13 +424,13 @@ class ImageToVideoV21MasterRequest(KlingInputModel):
     """
     The duration of the generated video in seconds
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
@@ -441,11 +441,11 @@ class ImageToVideoV21ProRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     URL of the image to be used for the video
     """
@@ -453,17 +453,17 @@ class ImageToVideoV21ProRequest(KlingInputModel):
     """
     The duration of the generated video in seconds
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
-    tail_image_url: Annotated[str | None, Field(title="Tail Image Url")] = None
+    tail_image_url: Annotated[StrictStr | None, Field(title="Tail Image Url")] = None
     """
     URL of the image to be used for the end of the video
     """
@@ -487,7 +487,7 @@ class ImageToVideoV26ProRequest(KlingInputModel):
         use_attribute_docstrings=True,
     )
     prompt: Annotated[
-        str,
+        StrictStr,
         Field(
             examples=[
                 'A king walks slowly and says "My people, here I am! I am here to save you all"'
@@ -497,7 +497,7 @@ class ImageToVideoV26ProRequest(KlingInputModel):
         ),
     ]
     start_image_url: Annotated[
-        str,
+        StrictStr,
         Field(
             examples=["https://v3b.fal.media/files/b/0a84ab29/BSJXz9Ht-jgRgMf4IGxLU_upscaled.png"],
             title="Start Image Url",
@@ -510,18 +510,18 @@ class ImageToVideoV26ProRequest(KlingInputModel):
     """
     The duration of the generated video in seconds
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = True
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = True
     """
     Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase.
     """
-    voice_ids: Annotated[list[str] | None, Field(title="Voice Ids")] = None
+    voice_ids: Annotated[list[StrictStr] | None, Field(title="Voice Ids")] = None
     """
     List of voice IDs to use for voice control. Reference voices in the prompt using <<<voice_1>>>, <<<voice_2>>>. Maximum 2 voices allowed. When provided and referenced in prompt, enables voice control billing.
     """
-    end_image_url: Annotated[str | None, Field(title="End Image Url")] = None
+    end_image_url: Annotated[StrictStr | None, Field(title="End Image Url")] = None
     """
     URL of the image to be used for the end of the video
     """
@@ -536,19 +536,21 @@ class KlingV3ComboElementInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    frontal_image_url: Annotated[str | None, Field(title="Frontal Image Url")] = None
+    frontal_image_url: Annotated[StrictStr | None, Field(title="Frontal Image Url")] = None
     """
     Main (frontal) view of the element.
     """
-    reference_image_urls: Annotated[list[str] | None, Field(title="Reference Image Urls")] = None
+    reference_image_urls: Annotated[list[StrictStr] | None, Field(title="Reference Image Urls")] = (
+        None
+    )
     """
     Extra views from other angles: 1-3 images, at least one required for an image element.
     """
-    video_url: Annotated[str | None, Field(title="Video Url")] = None
+    video_url: Annotated[StrictStr | None, Field(title="Video Url")] = None
     """
     Video element; only one element per request may be a video.
     """
-    voice_id: Annotated[str | None, Field(title="Voice Id")] = None
+    voice_id: Annotated[StrictStr | None, Field(title="Voice Id")] = None
     """
     Custom voice (from create-voice) bound to this element. The 2026-04 text limited voice binding to video elements; the 2026-08 text no longer states that limit.
     """
@@ -559,11 +561,13 @@ class KlingV3ImageElementInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    frontal_image_url: Annotated[str | None, Field(title="Frontal Image Url")] = None
+    frontal_image_url: Annotated[StrictStr | None, Field(title="Frontal Image Url")] = None
     """
     Main (frontal) view; x-fal image limits per the o3 page: max 10 MB, min 300 px, aspect 0.40-2.50.
     """
-    reference_image_urls: Annotated[list[str] | None, Field(title="Reference Image Urls")] = None
+    reference_image_urls: Annotated[list[StrictStr] | None, Field(title="Reference Image Urls")] = (
+        None
+    )
     """
     Other angles, 1-3 images (2026-02 wording).
     """
@@ -574,11 +578,11 @@ class LipsyncA2VRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     The URL of the video to generate the lip sync for. Supports .mp4/.mov, ≤100MB, 2–10s, 720p/1080p only, width/height 720–1920px.
     """
-    audio_url: Annotated[str, Field(title="Audio Url")]
+    audio_url: Annotated[StrictStr, Field(title="Audio Url")]
     """
     The URL of the audio to generate the lip sync for. Minimum duration is 2s and maximum duration is 60s. Maximum file size is 5MB.
     """
@@ -589,19 +593,19 @@ class MotionControlRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Optional guidance text for the motion transfer.
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Reference image URL. The characters, backgrounds, and other elements in the generated video are based on this reference image. Characters should have clear body proportions, avoid occlusion, and occupy more than 5% of the image area.
     """
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     Reference video URL. The character actions in the generated video will be consistent with this reference video. Should contain a realistic style character with entire body or upper body visible, including head, without obstruction. Duration limit depends on character_orientation: 10s max for 'image', 30s max for 'video'.
     """
-    keep_original_sound: Annotated[bool | None, Field(title="Keep Original Sound")] = True
+    keep_original_sound: Annotated[StrictBool | None, Field(title="Keep Original Sound")] = True
     """
     Whether to keep the original sound from the reference video.
     """
@@ -624,19 +628,19 @@ class MotionControlV3ProRequest(KlingInputModel):
     """
     Optional single face element for identity binding; only allowed with character_orientation = video; referred to as @Element1.
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Reference image that supplies the character, background and look.
     """
-    keep_original_sound: Annotated[bool | None, Field(title="Keep Original Sound")] = True
+    keep_original_sound: Annotated[StrictBool | None, Field(title="Keep Original Sound")] = True
     """
     Keep the reference video's original sound.
     """
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Optional guidance text for the motion transfer.
     """
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     Driving video whose motion is transferred to the image subject.
     """
@@ -664,11 +668,11 @@ class MultiImageToVideoRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
-    input_image_urls: Annotated[list[str], Field(title="Input Image Urls")]
+    input_image_urls: Annotated[list[StrictStr], Field(title="Input Image Urls")]
     """
     List of image URLs to use for video generation. Supports up to 4 images.
     """
@@ -682,9 +686,9 @@ class MultiImageToVideoRequest(KlingInputModel):
     """
     The aspect ratio of the generated video frame
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
@@ -699,23 +703,23 @@ class O34kEditVideoV2VInput(KlingInputModel):
     """
     Image-only elements (frontal + reference images), referred to as @Element1, ...
     """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
+    image_urls: Annotated[list[StrictStr] | None, Field(title="Image Urls")] = None
     """
     Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
     """
-    keep_audio: Annotated[bool | None, Field(title="Keep Audio")] = True
+    keep_audio: Annotated[StrictBool | None, Field(title="Keep Audio")] = True
     """
     Keep the source video's audio track.
     """
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text instruction; the input video is referred to as @Video1 (and @ImageN / @ElementN).
     """
-    shot_type: Annotated[str | None, Field(title="Shot Type")] = "customize"
+    shot_type: Annotated[StrictStr | None, Field(title="Shot Type")] = "customize"
     """
     Multi-shot mode ('customize' = your shots; 'intelligent' = model decides the cuts, where allowed).
     """
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     Source/reference video.
     """
@@ -740,23 +744,23 @@ class O34kReferenceVideoV2VInput(KlingInputModel):
     """
     Image-only elements (frontal + reference images), referred to as @Element1, ...
     """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
+    image_urls: Annotated[list[StrictStr] | None, Field(title="Image Urls")] = None
     """
     Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
     """
-    keep_audio: Annotated[bool | None, Field(title="Keep Audio")] = True
+    keep_audio: Annotated[StrictBool | None, Field(title="Keep Audio")] = True
     """
     Keep the source video's audio track.
     """
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text instruction; the input video is referred to as @Video1 (and @ImageN / @ElementN).
     """
-    shot_type: Annotated[str | None, Field(title="Shot Type")] = "customize"
+    shot_type: Annotated[StrictStr | None, Field(title="Shot Type")] = "customize"
     """
     Multi-shot mode ('customize' = your shots; 'intelligent' = model decides the cuts, where allowed).
     """
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     Source/reference video.
     """
@@ -775,11 +779,13 @@ class OmniVideoElementInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    frontal_image_url: Annotated[str, Field(title="Frontal Image Url")]
+    frontal_image_url: Annotated[StrictStr, Field(title="Frontal Image Url")]
     """
     Main view of the element.
     """
-    reference_image_urls: Annotated[list[str] | None, Field(title="Reference Image Urls")] = None
+    reference_image_urls: Annotated[list[StrictStr] | None, Field(title="Reference Image Urls")] = (
+        None
+    )
     """
     Other angles: 1-4 images in the 2026-01 OpenAPI, 1-3 in the 2026-08 types.
     """
@@ -790,15 +796,15 @@ class OmniVideoImageToVideoInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt; @Image1 = start frame, @Image2 = end frame.
     """
-    start_image_url: Annotated[str, Field(title="Start Image Url")]
+    start_image_url: Annotated[StrictStr, Field(title="Start Image Url")]
     """
     Start-frame image to animate.
     """
-    end_image_url: Annotated[str | None, Field(title="End Image Url")] = None
+    end_image_url: Annotated[StrictStr | None, Field(title="End Image Url")] = None
     """
     Optional image used as the last frame.
     """
@@ -813,11 +819,11 @@ class OmniVideoReferenceToVideoInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt; refer to elements as @Element1.. and reference images as @Image1.. in order.
     """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
+    image_urls: Annotated[list[StrictStr] | None, Field(title="Image Urls")] = None
     """
     Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
     """
@@ -842,11 +848,11 @@ class ProImageToVideoRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Start-frame image to animate.
     """
@@ -860,17 +866,17 @@ class ProImageToVideoRequest(KlingInputModel):
     """
     The aspect ratio of the generated video frame
     """
-    tail_image_url: Annotated[str | None, Field(title="Tail Image Url")] = None
+    tail_image_url: Annotated[StrictStr | None, Field(title="Tail Image Url")] = None
     """
     URL of the image to be used for the end of the video
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
@@ -912,7 +918,7 @@ class TextToVideoRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
@@ -926,13 +932,13 @@ class TextToVideoRequest(KlingInputModel):
     """
     The aspect ratio of the generated video frame
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
@@ -951,7 +957,7 @@ class TextToVideoV26ProRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
@@ -965,17 +971,17 @@ class TextToVideoV26ProRequest(KlingInputModel):
     """
     The aspect ratio of the generated video frame
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = True
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = True
     """
     Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase.
     """
@@ -990,11 +996,11 @@ class Trajectory(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    x: Annotated[int, Field(title="X")]
+    x: Annotated[StrictInt, Field(title="X")]
     """
     X coordinate of the motion trajectory
     """
-    y: Annotated[int, Field(title="Y")]
+    y: Annotated[StrictInt, Field(title="Y")]
     """
     Y coordinate of the motion trajectory
     """
@@ -1005,7 +1011,7 @@ class VideoEffectsRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    input_image_urls: Annotated[list[str] | None, Field(title="Input Image Urls")] = None
+    input_image_urls: Annotated[list[StrictStr] | None, Field(title="Input Image Urls")] = None
     """
     URL of images to be used for hug, kiss or heart_gesture video.
     """
@@ -1024,15 +1030,15 @@ class VideoEffectsRequest2025(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Single source image used by the squish / expansion effects (2025 shape only).
     """
-    input_image_urls: Annotated[list[str] | None, Field(title="Input Image Urls")] = None
+    input_image_urls: Annotated[list[StrictStr] | None, Field(title="Input Image Urls")] = None
     """
     URL of images to be used for hug, kiss or heart_gesture video.
     """
-    effect_scene: Annotated[str, Field(title="Effect Scene")]
+    effect_scene: Annotated[StrictStr, Field(title="Effect Scene")]
     """
     The effect scene to use for the video generation
     """
@@ -1047,23 +1053,23 @@ class VideoToAudioInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     Video to which sound is added.
     """
     sound_effect_prompt: Annotated[
-        str | None, Field(max_length=200, title="Sound Effect Prompt")
+        StrictStr | None, Field(max_length=200, title="Sound Effect Prompt")
     ] = "Car tires screech as they accelerate in a drag race"
     """
     Text describing the sound effects to generate (max 200 chars).
     """
     background_music_prompt: Annotated[
-        str | None, Field(max_length=200, title="Background Music Prompt")
+        StrictStr | None, Field(max_length=200, title="Background Music Prompt")
     ] = "intense car race"
     """
     Text describing the background music (max 200 chars).
     """
-    asmr_mode: Annotated[bool | None, Field(title="Asmr Mode")] = False
+    asmr_mode: Annotated[StrictBool | None, Field(title="Asmr Mode")] = False
     """
     Emphasise fine, detailed sound effects (immersive/ASMR style).
     """
@@ -1136,7 +1142,7 @@ class AdvancedLipsyncCreateTaskInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    session_id: Annotated[str, Field(title="Session Id")]
+    session_id: Annotated[StrictStr, Field(title="Session Id")]
     """
     Session from identify_face.
     """
@@ -1155,7 +1161,7 @@ class CameraControl(KlingInputModel):
     """
     The type of camera movement
     """
-    movement_value: Annotated[int, Field(ge=-10, le=10, title="Movement Value")]
+    movement_value: Annotated[StrictInt, Field(ge=-10, le=10, title="Movement Value")]
     """
     The value of the camera movement
     """
@@ -1166,7 +1172,7 @@ class DynamicMask(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    mask_url: Annotated[str, Field(title="Mask Url")]
+    mask_url: Annotated[StrictStr, Field(title="Mask Url")]
     """
     URL of the image for Dynamic Brush Application Area (Mask image created by users using the motion brush)
     """
@@ -1181,11 +1187,11 @@ class KlingV15ProImageToVideoRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Start-frame image to animate.
     """
@@ -1199,21 +1205,21 @@ class KlingV15ProImageToVideoRequest(KlingInputModel):
     """
     The aspect ratio of the generated video frame
     """
-    tail_image_url: Annotated[str | None, Field(title="Tail Image Url")] = None
+    tail_image_url: Annotated[StrictStr | None, Field(title="Tail Image Url")] = None
     """
     URL of the image to be used for the end of the video
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
-    static_mask_url: Annotated[str | None, Field(title="Static Mask Url")] = None
+    static_mask_url: Annotated[StrictStr | None, Field(title="Static Mask Url")] = None
     """
     URL of the image for Static Brush Application Area (Mask image created by users using the motion brush)
     """
@@ -1228,7 +1234,7 @@ class KlingV3MultiPromptElement(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(title="Prompt")]
+    prompt: Annotated[StrictStr, Field(title="Prompt")]
     """
     The prompt for this shot.
     """
@@ -1243,11 +1249,11 @@ class LipsyncT2VRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     The URL of the video to generate the lip sync for. Supports .mp4/.mov, ≤100MB, 2-60s, 720p/1080p only, width/height 720–1920px. If validation fails, an error is returned.
     """
-    text: Annotated[str, Field(max_length=120, title="Text")]
+    text: Annotated[StrictStr, Field(max_length=120, title="Text")]
     """
     Text content for lip-sync video generation. Max 120 characters.
     """
@@ -1261,7 +1267,7 @@ class LipsyncT2VRequest(KlingInputModel):
     """
     The voice language corresponding to the Voice ID
     """
-    voice_speed: Annotated[float | None, Field(ge=0.8, le=2.0, title="Voice Speed")] = 1
+    voice_speed: Annotated[StrictFloat | None, Field(ge=0.8, le=2.0, title="Voice Speed")] = 1
     """
     Speech rate for Text to Video generation
     """
@@ -1276,15 +1282,15 @@ class O3ProImageToVideoInput(KlingInputModel):
     """
     Clip length in seconds (sent as a string).
     """
-    end_image_url: Annotated[str | None, Field(title="End Image Url")] = None
+    end_image_url: Annotated[StrictStr | None, Field(title="End Image Url")] = None
     """
     Optional image used as the last frame.
     """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = False
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = False
     """
     Generate native audio for the clip.
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Start-frame image.
     """
@@ -1294,7 +1300,7 @@ class O3ProImageToVideoInput(KlingInputModel):
     """
     Per-shot prompts and durations for multi-shot output.
     """
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Text prompt; optional, but exactly one of prompt / multi_prompt must be given.
     """
@@ -1323,15 +1329,15 @@ class O3ProReferenceVideoI2VInput(KlingInputModel):
     """
     Characters/objects, each an image set (frontal + references) or a video; referred to as @Element1, ...
     """
-    end_image_url: Annotated[str | None, Field(title="End Image Url")] = None
+    end_image_url: Annotated[StrictStr | None, Field(title="End Image Url")] = None
     """
     Optional image used as the last frame.
     """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = False
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = False
     """
     Generate native audio for the clip.
     """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
+    image_urls: Annotated[list[StrictStr] | None, Field(title="Image Urls")] = None
     """
     Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
     """
@@ -1341,7 +1347,7 @@ class O3ProReferenceVideoI2VInput(KlingInputModel):
     """
     Per-shot prompts and durations for multi-shot output.
     """
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Text prompt; optional, but exactly one of prompt / multi_prompt must be given.
     """
@@ -1349,7 +1355,7 @@ class O3ProReferenceVideoI2VInput(KlingInputModel):
     """
     Multi-shot mode ('customize' = your shots; 'intelligent' = model decides the cuts, where allowed).
     """
-    start_image_url: Annotated[str | None, Field(title="Start Image Url")] = None
+    start_image_url: Annotated[StrictStr | None, Field(title="Start Image Url")] = None
     """
     Optional image used as the first frame.
     """
@@ -1374,7 +1380,7 @@ class O3ProTextToVideoInput(KlingInputModel):
     """
     Clip length in seconds (sent as a string).
     """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = False
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = False
     """
     Generate native audio for the clip.
     """
@@ -1384,7 +1390,7 @@ class O3ProTextToVideoInput(KlingInputModel):
     """
     Per-shot prompts and durations for multi-shot output.
     """
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Text prompt; optional, but exactly one of prompt / multi_prompt must be given.
     """
@@ -1399,19 +1405,19 @@ class OmniV2VEditInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt; refer to elements as @Element1.. and reference images as @Image1.. in order.
     """
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     Source/reference video.
     """
-    keep_audio: Annotated[bool | None, Field(title="Keep Audio")] = False
+    keep_audio: Annotated[StrictBool | None, Field(title="Keep Audio")] = False
     """
     Keep the source video's audio track.
     """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
+    image_urls: Annotated[list[StrictStr] | None, Field(title="Image Urls")] = None
     """
     Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
     """
@@ -1426,19 +1432,19 @@ class OmniV2VReferenceInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt; refer to elements as @Element1.. and reference images as @Image1.. in order.
     """
-    video_url: Annotated[str, Field(title="Video Url")]
+    video_url: Annotated[StrictStr, Field(title="Video Url")]
     """
     Source/reference video.
     """
-    keep_audio: Annotated[bool | None, Field(title="Keep Audio")] = False
+    keep_audio: Annotated[StrictBool | None, Field(title="Keep Audio")] = False
     """
     Keep the source video's audio track.
     """
-    image_urls: Annotated[list[str] | None, Field(title="Image Urls")] = None
+    image_urls: Annotated[list[StrictStr] | None, Field(title="Image Urls")] = None
     """
     Style/appearance reference images, referred to as @Image1, @Image2, ... in the prompt.
     """
@@ -1463,7 +1469,7 @@ class TTSInput(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    text: Annotated[str, Field(max_length=500, title="Text")]
+    text: Annotated[StrictStr, Field(max_length=500, title="Text")]
     """
     Text to synthesise.
     """
@@ -1471,7 +1477,7 @@ class TTSInput(KlingInputModel):
     """
     Preset TTS voice.
     """
-    voice_speed: Annotated[float | None, Field(ge=0.8, le=2.0, title="Voice Speed")] = 1
+    voice_speed: Annotated[StrictFloat | None, Field(ge=0.8, le=2.0, title="Voice Speed")] = 1
     """
     Speech-rate multiplier.
     """
@@ -1482,7 +1488,7 @@ class TextToVideoV34kRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Text prompt; optional, but exactly one of prompt / multi_prompt must be given.
     """
@@ -1496,7 +1502,7 @@ class TextToVideoV34kRequest(KlingInputModel):
     """
     Per-shot prompts and durations for multi-shot output.
     """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = True
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = True
     """
     Generate native audio; speech in Chinese or English (other languages are translated to English).
     """
@@ -1510,13 +1516,13 @@ class TextToVideoV34kRequest(KlingInputModel):
     """
     Output frame aspect ratio.
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     Classifier-free guidance: how strictly the output follows the prompt.
     """
@@ -1527,7 +1533,7 @@ class TextToVideoV3ProRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both.
     """
@@ -1541,7 +1547,7 @@ class TextToVideoV3ProRequest(KlingInputModel):
     """
     List of prompts for multi-shot video generation. If provided, overrides the single prompt and divides the video into multiple shots with specified prompts and durations.
     """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = True
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = True
     """
     Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase.
     """
@@ -1555,13 +1561,13 @@ class TextToVideoV3ProRequest(KlingInputModel):
     """
     The aspect ratio of the generated video frame
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
@@ -1592,7 +1598,7 @@ class TextToVideoV3TurboProRequest(KlingInputModel):
     """
     Per-shot prompts and durations for multi-shot output.
     """
-    prompt: Annotated[str | None, Field(title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(title="Prompt")] = None
     """
     Optional text prompt; keep under 2500 characters; mutually exclusive with multi_prompt.
     """
@@ -1607,11 +1613,11 @@ class V1ImageToVideoRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     The prompt for the video
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     URL of the image to be used for the video
     """
@@ -1619,21 +1625,21 @@ class V1ImageToVideoRequest(KlingInputModel):
     """
     The duration of the generated video in seconds
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
-    tail_image_url: Annotated[str | None, Field(title="Tail Image Url")] = None
+    tail_image_url: Annotated[StrictStr | None, Field(title="Tail Image Url")] = None
     """
     URL of the image to be used for the end of the video
     """
-    static_mask_url: Annotated[str | None, Field(title="Static Mask Url")] = None
+    static_mask_url: Annotated[StrictStr | None, Field(title="Static Mask Url")] = None
     """
     URL of the image for Static Brush Application Area (Mask image created by users using the motion brush)
     """
@@ -1648,7 +1654,7 @@ class V1TextToVideoRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str, Field(max_length=2500, title="Prompt")]
+    prompt: Annotated[StrictStr, Field(max_length=2500, title="Prompt")]
     """
     Text prompt describing the video.
     """
@@ -1662,13 +1668,13 @@ class V1TextToVideoRequest(KlingInputModel):
     """
     The aspect ratio of the generated video frame
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
@@ -1689,7 +1695,7 @@ class ImageToVideoV34kRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Text prompt; optional, but exactly one of prompt / multi_prompt must be given.
     """
@@ -1699,7 +1705,7 @@ class ImageToVideoV34kRequest(KlingInputModel):
     """
     Per-shot prompts and durations for multi-shot output.
     """
-    start_image_url: Annotated[str, Field(title="Start Image Url")]
+    start_image_url: Annotated[StrictStr, Field(title="Start Image Url")]
     """
     Start-frame image to animate.
     """
@@ -1707,11 +1713,11 @@ class ImageToVideoV34kRequest(KlingInputModel):
     """
     Clip length in seconds (sent as a string).
     """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = True
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = True
     """
     Generate native audio; speech in Chinese or English (other languages are translated to English).
     """
-    end_image_url: Annotated[str | None, Field(title="End Image Url")] = None
+    end_image_url: Annotated[StrictStr | None, Field(title="End Image Url")] = None
     """
     Optional image used as the last frame.
     """
@@ -1723,13 +1729,13 @@ class ImageToVideoV34kRequest(KlingInputModel):
     """
     Multi-shot mode ('customize' = your shots; 'intelligent' = model decides the cuts, where allowed).
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     Classifier-free guidance: how strictly the output follows the prompt.
     """
@@ -1740,7 +1746,7 @@ class ImageToVideoV3ProRequest(KlingInputModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    prompt: Annotated[str | None, Field(max_length=2500, title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(max_length=2500, title="Prompt")] = None
     """
     Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both.
     """
@@ -1750,7 +1756,7 @@ class ImageToVideoV3ProRequest(KlingInputModel):
     """
     List of prompts for multi-shot video generation. If provided, divides the video into multiple shots.
     """
-    start_image_url: Annotated[str, Field(title="Start Image Url")]
+    start_image_url: Annotated[StrictStr, Field(title="Start Image Url")]
     """
     URL of the image to be used for the video
     """
@@ -1758,11 +1764,11 @@ class ImageToVideoV3ProRequest(KlingInputModel):
     """
     The duration of the generated video in seconds
     """
-    generate_audio: Annotated[bool | None, Field(title="Generate Audio")] = True
+    generate_audio: Annotated[StrictBool | None, Field(title="Generate Audio")] = True
     """
     Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase.
     """
-    end_image_url: Annotated[str | None, Field(title="End Image Url")] = None
+    end_image_url: Annotated[StrictStr | None, Field(title="End Image Url")] = None
     """
     URL of the image to be used for the end of the video
     """
@@ -1774,13 +1780,13 @@ class ImageToVideoV3ProRequest(KlingInputModel):
     """
     The type of multi-shot video generation. Required when multi_prompt is provided.
     """
-    negative_prompt: Annotated[str | None, Field(max_length=2500, title="Negative Prompt")] = (
-        "blur, distort, and low quality"
-    )
+    negative_prompt: Annotated[
+        StrictStr | None, Field(max_length=2500, title="Negative Prompt")
+    ] = "blur, distort, and low quality"
     """
     Things to avoid in the output.
     """
-    cfg_scale: Annotated[float | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
+    cfg_scale: Annotated[StrictFloat | None, Field(ge=0.0, le=1.0, title="Cfg Scale")] = 0.5
     """
     The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
     """
@@ -1799,7 +1805,7 @@ class ImageToVideoV3TurboProRequest(KlingInputModel):
     """
     Clip length in seconds (sent as a string).
     """
-    image_url: Annotated[str, Field(title="Image Url")]
+    image_url: Annotated[StrictStr, Field(title="Image Url")]
     """
     Start-frame image.
     """
@@ -1809,7 +1815,7 @@ class ImageToVideoV3TurboProRequest(KlingInputModel):
     """
     Per-shot prompts and durations for multi-shot output.
     """
-    prompt: Annotated[str | None, Field(title="Prompt")] = None
+    prompt: Annotated[StrictStr | None, Field(title="Prompt")] = None
     """
     Optional text prompt; keep under 2500 characters; mutually exclusive with multi_prompt.
     """

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from kling_fal._runtime import KlingOutputModel
+from kling_fal._runtime import KlingFile, KlingOutputModel
 
 
 class CreateVoiceOutput(KlingOutputModel):
@@ -43,7 +43,7 @@ class FaceData(KlingOutputModel):
     """
 
 
-class File(KlingOutputModel):
+class File(KlingFile):
     model_config = ConfigDict(
         extra="allow",
         use_attribute_docstrings=True,

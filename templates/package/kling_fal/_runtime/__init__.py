@@ -1,13 +1,14 @@
 """Runtime of kling_fal: model base classes, validation errors and cross-field rules."""
 
 from .errors import Issue, KlingError, KlingValidationError, UnknownEndpointError
-from .model import KlingInputModel, KlingOutputModel
+from .model import KlingFile, KlingInputModel, KlingOutputModel
 from .rules import Cond, Rule, evaluate, install
 
 __all__ = [
     "Cond",
     "Issue",
     "KlingError",
+    "KlingFile",
     "KlingInputModel",
     "KlingOutputModel",
     "KlingValidationError",

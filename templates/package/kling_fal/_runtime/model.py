@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -17,6 +19,7 @@ from .hints import unknown_field_hint
 from .rules import evaluate, spec_data
 
 _M = TypeVar("_M", bound="KlingInputModel")
+Progress = Callable[[int, "int | None"], object]
 
 # True while the outermost KlingInputModel validation runs: nested models then only validate.
 _NESTED: ContextVar[bool] = ContextVar("kling_fal_nested", default=False)
@@ -59,6 +62,22 @@ class KlingOutputModel(BaseModel):
     """Base of response models: fields added by fal later are kept, never rejected."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class KlingFile(KlingOutputModel):
+    """Base of fal's output `File`: adds downloading (needs the `client` extra)."""
+
+    def download(self, path: str | os.PathLike[str], *, progress: Progress | None = None) -> Path:
+        """Stream the file to `path` (written atomically); `progress(done, total)` as it goes."""
+        from kling_fal.client import download
+
+        return download(self, path, progress=progress)
+
+    async def adownload(self, path: str | os.PathLike[str], *, progress: Progress | None = None) -> Path:
+        """`download` for asyncio."""
+        from kling_fal.client import adownload
+
+        return await adownload(self, path, progress=progress)
 
 
 def _validate_outermost(

@@ -1,7 +1,8 @@
 """`kling`: list, describe and run the Kling endpoints on fal from the command line.
 
-Exit codes: 0 success; 2 usage error; 3 invalid input (client-side or fal's 422);
-4 API, authentication or network error; 5 the job failed or was cancelled; 130 interrupted.
+Exit codes: 0 success; 2 usage error or unknown endpoint; 3 invalid input (client-side or
+fal's 422); 4 API, authentication, network or job error; 5 `--out` given but the result has no
+file; 130 interrupted (the remote request is cancelled).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from kling_fal._runtime import KlingError, KlingValidationError
+from kling_fal._runtime import KlingError, KlingValidationError, UnknownEndpointError
 from kling_fal.cli._flag import Flag
 from kling_fal.registry import ENDPOINTS, EndpointInfo, get_endpoint
 
@@ -64,9 +65,11 @@ def cmd_describe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def payload_from(args: argparse.Namespace, endpoint_flags: Sequence[Flag]) -> dict[str, Any]:
-    """The request body from parsed flags, plus `--json` as a base."""
-    payload: dict[str, Any] = json.loads(args.json) if args.json else {}
+def payload_from(
+    base: str | None, args: argparse.Namespace, endpoint_flags: Sequence[Flag]
+) -> dict[str, Any]:
+    """The request body: `--json` as a base, then every flag that was given."""
+    payload: dict[str, Any] = json.loads(base) if base else {}
     for flag in endpoint_flags:
         value = getattr(args, flag.name, None)
         if value is not None:
@@ -83,8 +86,53 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
     endpoint_flags = flags(info.endpoint_id)
     for flag in endpoint_flags:
         flag.add_to(parser)
-    return run(
-        info, payload_from(args, ()) | payload_from(parser.parse_args(rest), endpoint_flags), args
+    return run(info, payload_from(args.json, parser.parse_args(rest), endpoint_flags), args)
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    """Status (or, once done, the result) of a job submitted earlier, from the journal or fal."""
+    from kling_fal.client import KlingClient
+
+    endpoint_id = resolve(args.endpoint).endpoint_id if args.endpoint else None
+    with KlingClient(
+        key=args.key,
+        emulator=args.emulator,
+        journal=journal_path(args),
+        poll_interval=args.poll_interval,
+    ) as client:
+        resumed = client.resume(args.request_id, endpoint_id=endpoint_id, wait=args.wait)
+        if resumed.output is not None:
+            print(json.dumps(resumed.output.model_dump(mode="json", exclude_none=True), indent=2))
+        else:
+            print(json.dumps({"request_id": args.request_id, "state": resumed.status.state}))
+    return EXIT_OK
+
+
+def journal_path(args: argparse.Namespace) -> str:
+    """--journal, else $KLING_JOURNAL, else ~/.local/state/kling/jobs.db."""
+    import os
+    from pathlib import Path
+
+    if args.journal:
+        return str(args.journal)
+    if os.environ.get("KLING_JOURNAL"):
+        return os.environ["KLING_JOURNAL"]
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "kling"
+    state.mkdir(parents=True, exist_ok=True)
+    return str(state / "jobs.db")
+
+
+def _connection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--emulator", help="URL of a kling_fal emulator instead of fal.ai")
+    parser.add_argument("--key", help="fal key (default: the FAL_KEY environment variable)")
+    parser.add_argument(
+        "--journal", help="job journal (default: $KLING_JOURNAL or ~/.local/state/kling/jobs.db)"
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=0.5,
+        help="seconds between status polls (default 0.5)",
     )
 
 
@@ -105,29 +153,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("endpoint", help="endpoint id, e.g. v2.6/pro/image-to-video")
     run.add_argument("--out", help="download the result's video/audio file to this path")
-    run.add_argument("--emulator", help="URL of a kling_fal emulator instead of fal.ai")
-    run.add_argument("--key", help="fal key (default: the FAL_KEY environment variable)")
+    _connection(run)
     run.add_argument("--json", help="request body as JSON; flags override its fields")
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    resume = commands.add_parser("resume", help="status or result of a job submitted earlier")
+    resume.add_argument("request_id")
+    resume.add_argument("--endpoint", help="endpoint id, when the journal does not know the job")
+    resume.add_argument("--wait", action="store_true", help="wait for the result")
+    _connection(resume)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kling` console script."""
-    args, rest = _parser().parse_known_args(argv)
+    parser = _parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         if args.command == "list":
             return cmd_list(args)
         if args.command == "describe":
             return cmd_describe(args)
+        if args.command == "resume":
+            return cmd_resume(args)
         return cmd_run(args, rest)
     except KlingValidationError as exc:
         print(f"kling: invalid input for {exc.model}:", file=sys.stderr)
         for issue in exc.issues:
             print(f"  {issue.path or '<root>'} [{issue.rule}]: {issue.message}", file=sys.stderr)
         return EXIT_INVALID
-    except KeyError as exc:  # unknown endpoint (UnknownEndpointError) names the closest ids
-        print(f"kling: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+    except UnknownEndpointError as exc:  # names the closest ids
+        print(f"kling: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KlingError as exc:
         print(f"kling: {exc}", file=sys.stderr)

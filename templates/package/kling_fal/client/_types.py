@@ -102,8 +102,10 @@ class Retry:
     """Bounded exponential backoff with jitter for this client's own retries.
 
     Each operation (upload, submit, status, result, cancel) is tried at most ``attempts``
-    times. fal_client retries 408/409/429, nginx 502-504 and transport errors itself, up
-    to 10 times per call, so one operation makes at most ``10 * attempts`` HTTP requests.
+    times. Inside, fal_client retries 408/409/429, nginx 502-504 and transport errors itself,
+    up to 10 HTTP attempts per request; an operation is one request (two for ``result``: a
+    status check and the fetch; uploads may add fal's CDN token and its storage fallback), so
+    an operation is bounded by about ``20 * attempts`` HTTP requests.
     Delay before retry k (1-based): ``min(base_delay * 2**(k-1), max_delay)`` scaled by a
     random factor in ``[1 - jitter, 1 + jitter]``; a 429's Retry-After is honoured up to
     ``max_delay``.
@@ -122,7 +124,7 @@ class Retry:
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to sleep after failed attempt number ``attempt`` (1-based)."""
-        base = min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
+        base = min(self.base_delay * 2.0 ** (attempt - 1), self.max_delay)
         scaled = base * random.uniform(1 - self.jitter, 1 + self.jitter)
         if retry_after is not None:
             scaled = max(scaled, retry_after)
