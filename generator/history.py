@@ -42,7 +42,8 @@ def attach_history(api: Api, spec: Spec, spec_dir: Path) -> Api:
     """`api` with its history: snapshot 1 -> 2 -> ... -> the current spec, newest step first."""
     views = [
         view(
-            load_labeled(path, f"{spec_dir.name}/{HISTORY_DIR}/{path.name}", full=False), path.name
+            load_labeled(path, f"{spec_dir.name}/{HISTORY_DIR}/{path.name}", openapi=False),
+            path.name,
         )
         for path in snapshots(spec_dir)
     ]

@@ -19,11 +19,11 @@ from generator.spec_view import SpecView, load_spec, view
 DEFAULT_SPEC_PATH = "spec"
 
 
-def load_labeled(spec_dir: Path, label: str, *, full: bool = True) -> Spec:
+def load_labeled(spec_dir: Path, label: str, *, full: bool = True, openapi: bool = True) -> Spec:
     """load_spec (without the semantic checks unless `full`), with diagnostics naming files as
     `label/...` (how the user named the spec)."""
     try:
-        return load_spec(spec_dir, full=full)
+        return load_spec(spec_dir, full=full, openapi=openapi)
     except SpecError as exc:
         prefix = spec_dir.name + "/"
         raise SpecError(

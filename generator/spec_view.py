@@ -69,13 +69,13 @@ class SpecView:
     endpoints: dict[str, EndpointView]
 
 
-def load_spec(spec_dir: Path, *, full: bool = True) -> Spec:
+def load_spec(spec_dir: Path, *, full: bool = True, openapi: bool = True) -> Spec:
     """Load and validate a spec directory: the checks of `klinggen generate` (no IR), or only
     the structural ones ($refs, extensions, cycles: what flattening relies on) unless `full`."""
     spec = assemble(load_dir(spec_dir))
     check_structure(spec)
     if full:
-        check_semantics(spec, build_bundle(spec))
+        check_semantics(spec, build_bundle(spec), openapi=openapi)
     return spec
 
 

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from kling_fal.cli import main
 from kling_fal.emulator import Emulator
+from PIL import Image
 
 
 @pytest.fixture(scope="module")

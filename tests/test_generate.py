@@ -106,7 +106,9 @@ def test_regeneration_replaces_the_tree(mini_spec: Path, tmp_path: Path) -> None
     )
 
 
-def test_unchanged_inputs_skip_work_and_any_change_regenerates(mini_spec: Path, tmp_path: Path) -> None:
+def test_unchanged_inputs_skip_work_and_any_change_regenerates(
+    mini_spec: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     assert generate(Options(mini_spec, out)) > 0
     assert generate(Options(mini_spec, out)) == 0  # stamp matches: nothing rendered or written
@@ -114,6 +116,12 @@ def test_unchanged_inputs_skip_work_and_any_change_regenerates(mini_spec: Path, 
     (out / "kling_fal" / "registry.py").write_text("edited\n", encoding="utf-8")
     assert check(Options(mini_spec, out)) != []  # a touched output is not trusted
     assert generate(Options(mini_spec, out)) > 0
-    edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", "At most 3 shots.", "No more than 3 shots.")
+    edit(
+        mini_spec / "endpoints/v9/pro/text-to-video.yaml",
+        "At most 3 shots.",
+        "No more than 3 shots.",
+    )
     assert generate(Options(mini_spec, out)) > 0
-    assert "No more than 3 shots." in (out / "kling_fal" / "_spec_data.py").read_text(encoding="utf-8")
+    assert "No more than 3 shots." in (out / "kling_fal" / "_spec_data.py").read_text(
+        encoding="utf-8"
+    )

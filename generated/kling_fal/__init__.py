@@ -37,7 +37,21 @@ _HOMES = {
     "KlingClient": "kling_fal.client",
     "AsyncKlingClient": "kling_fal.client",
 }
-__all__ = sorted(_HOMES)
+__all__ = [
+    "ENDPOINTS",
+    "AsyncKlingClient",
+    "EndpointInfo",
+    "Issue",
+    "KlingClient",
+    "KlingError",
+    "KlingInputModel",
+    "KlingOutputModel",
+    "KlingValidationError",
+    "UnknownEndpointError",
+    "get_endpoint",
+    "parse_output",
+    "validate",
+]
 
 
 def __getattr__(name: str) -> Any:

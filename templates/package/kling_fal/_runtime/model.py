@@ -73,7 +73,9 @@ class KlingFile(KlingOutputModel):
 
         return download(self, path, progress=progress)
 
-    async def adownload(self, path: str | os.PathLike[str], *, progress: Progress | None = None) -> Path:
+    async def adownload(
+        self, path: str | os.PathLike[str], *, progress: Progress | None = None
+    ) -> Path:
         """`download` for asyncio."""
         from kling_fal.client import adownload
 
