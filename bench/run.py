@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import generation, imports, validation
+from bench import client, generation, imports, validation
 from bench.timing import ROOT
 
 SUITES = {
     "generation": generation.measure,
     "validation": validation.measure,
     "imports": imports.measure,
+    "client": client.measure,
 }
 
 

@@ -12,11 +12,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kling_fal._runtime import KlingError, KlingValidationError, UnknownEndpointError
 from kling_fal.cli._flag import Flag
 from kling_fal.registry import ENDPOINTS, EndpointInfo, get_endpoint
+
+if TYPE_CHECKING:
+    from kling_fal.client import KlingClient
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID, EXIT_API, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 130
 PREFIX = "fal-ai/kling-video/"
@@ -92,21 +95,26 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """Status (or, once done, the result) of a job submitted earlier, from the journal or fal."""
-    from kling_fal.client import KlingClient
-
     endpoint_id = resolve(args.endpoint).endpoint_id if args.endpoint else None
-    with KlingClient(
-        key=args.key,
-        emulator=args.emulator,
-        journal=journal_path(args),
-        poll_interval=args.poll_interval,
-    ) as client:
+    with open_client(args) as client:
         resumed = client.resume(args.request_id, endpoint_id=endpoint_id, wait=args.wait)
         if resumed.output is not None:
             print(json.dumps(resumed.output.model_dump(mode="json", exclude_none=True), indent=2))
         else:
             print(json.dumps({"request_id": args.request_id, "state": resumed.status.state}))
     return EXIT_OK
+
+
+def open_client(args: argparse.Namespace) -> KlingClient:
+    """The client the connection flags describe (imports the client extra on first use)."""
+    from kling_fal.client import KlingClient
+
+    return KlingClient(
+        key=args.key,
+        emulator=args.emulator,
+        journal=journal_path(args),
+        poll_interval=args.poll_interval,
+    )
 
 
 def journal_path(args: argparse.Namespace) -> str:

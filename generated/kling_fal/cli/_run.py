@@ -49,16 +49,10 @@ def _file_field(output: Any) -> Any:
 
 def run(info: EndpointInfo, payload: dict[str, Any], args: argparse.Namespace) -> int:
     """Run one request to completion; the exit code of `kling`."""
-    from kling_fal.cli import journal_path
-    from kling_fal.client import KlingClient
+    from kling_fal.cli import open_client
 
     progress = Progress(args.quiet)
-    with KlingClient(
-        key=args.key,
-        emulator=args.emulator,
-        journal=journal_path(args),
-        poll_interval=args.poll_interval,
-    ) as client:
+    with open_client(args) as client:
         output = client.subscribe(
             info.endpoint_id,
             payload,
