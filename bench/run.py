@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import client, generation, imports, validation
+from bench import client, generation, imports, load, validation
 from bench.timing import ROOT
 
 SUITES = {
@@ -13,6 +13,7 @@ SUITES = {
     "validation": validation.measure,
     "imports": imports.measure,
     "client": client.measure,
+    "load": load.measure,
 }
 
 
@@ -26,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     print("| measurement | value | peer | ratio (ours / peer) |\n|---|---|---|---|")
     for name in args.only or SUITES:
         for label, figure, peer, ratio in SUITES[name](repeat):
-            unit = "/s" if "payloads" in label else ("" if "MiB" in label else " s")
+            unit = (
+                "/s"
+                if "payloads" in label or "requests/s" in label
+                else ("" if "MiB" in label or "stored" in label else " s")
+            )
             shown = f"{figure:,.0f}{unit}" if unit == "/s" else f"{figure:.3f}{unit}"
             print(
                 f"| {label} | {shown} | {peer} | {'' if ratio is None else f'{ratio:.2f}x'} |",

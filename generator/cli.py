@@ -11,16 +11,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from generator import __version__
-from generator.diagnostics import SpecError
-from generator.diff import diff_views
-from generator.diff_report import markdown_report, text_report
-from generator.fal_import import import_documents
-from generator.ir_doc import ir_reference
+from generator.diagnostics import SpecError, TemplateError
 from generator.pipeline import Options, check, generate, load_api
-from generator.render import TemplateError
-from generator.scaffold import new_endpoint
 from generator.settings import template_dirs
-from generator.spec_source import spec_views
 from generator.write import WriteError
 
 EXIT_OK, EXIT_SPEC, EXIT_STALE, EXIT_INTERNAL, EXIT_BREAKING = 0, 1, 2, 3, 4
@@ -93,6 +86,12 @@ def _history_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def _history_main(args: argparse.Namespace) -> int:
     """Run diff, import or new-endpoint (SpecError propagates to main)."""
+    from generator.diff import diff_views
+    from generator.diff_report import markdown_report, text_report
+    from generator.fal_import import import_documents
+    from generator.scaffold import new_endpoint
+    from generator.spec_source import spec_views
+
     if args.command == "new-endpoint":
         path = new_endpoint(args.spec, args.endpoint_id, args.like)
         print(f"klinggen: wrote {path}; review it, then run `klinggen generate`")
@@ -135,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("diff", "import", "new-endpoint"):
             return _history_main(args)
         if args.command == "ir" and args.doc:
+            from generator.ir_doc import ir_reference
+
             print(ir_reference(), end="")
             return EXIT_OK
         if args.command == "ir":

@@ -25,6 +25,7 @@ MESSAGES: dict[str, str] = {
     "rule-bad-value": "rule {rule!r}: {detail}",
     "example-invalid": "example {key!r} does not validate: {detail}",
     "queue-status-missing": "the spec defines no {key!r} schema (fal's queue status, used by every submit and status)",
+    "codegen-failed": "datamodel-code-generator could not make models from the spec: {detail}",
     "spec-empty": "the spec needs {key} and at least one file under endpoints/",
     "diff-source": "cannot read the spec revision {key!r}: {detail}",
     "scaffold-bad-id": "{key!r} is not an endpoint id fal-ai/kling-video/<path> (lowercase, digits, . and -)",
@@ -54,6 +55,10 @@ class Diagnostic:
         """`file:line #/pointer: error[code] message. hint: ...`"""
         text = f"{self.file}:{self.line} #{self.pointer}: error[{self.code}] {self.message}"
         return f"{text}. hint: {self.hint}" if self.hint else text
+
+
+class TemplateError(Exception):
+    """A template failed to render; the message names the template, line and cause."""
 
 
 class SpecError(Exception):

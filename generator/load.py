@@ -68,27 +68,39 @@ def _walk(node: yaml.Node, at: str, lines: dict[str, int], dupes: list[tuple[str
             _walk(item, f"{at}/{index}", lines, dupes)
 
 
+def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> SpecError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    # a ReaderError (control character) knows only its character position
+    position = text[: getattr(exc, "position", 0)].count("\n") + 1
+    line = mark.line + 1 if mark is not None else position
+    parts = (getattr(exc, "context", None), getattr(exc, "problem", None))
+    detail = " ".join(str(p) for p in parts if p) or str(exc).splitlines()[0]
+    return SpecError(
+        [
+            Diagnostic(
+                code="yaml-syntax",
+                file=path,
+                line=line,
+                pointer="",
+                message=message("yaml-syntax", detail=detail),
+            )
+        ]
+    )
+
+
 def parse(path: str, text: str) -> SpecFile:
     """Parse one file; raise SpecError naming the file and line on bad YAML or duplicate keys."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise _syntax_error(path, text, exc) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise SpecError(
-            [
-                Diagnostic(
-                    code="yaml-syntax",
-                    file=path,
-                    line=line,
-                    pointer="",
-                    message=message("yaml-syntax", detail=detail),
-                )
-            ]
-        ) from None
+    except yaml.YAMLError as exc:
+        raise _syntax_error(path, text, exc) from None
+    except RecursionError:  # absurdly deep nesting
+        raise _syntax_error(path, text, yaml.YAMLError("nesting too deep")) from None
     finally:
         loader.dispose()
     lines: dict[str, int] = {}

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.assemble import Spec, assemble
-from generator.background import Background
-from generator.build_ir import build_ir
-from generator.bundle import build_bundle
-from generator.diagnostics import SpecError
-from generator.fixtures import attach_fixtures
-from generator.history import attach_history
 from generator.ir import Api
-from generator.load import load_dir
-from generator.render import TEMPLATES, header_for, render_all
+from generator.settings import TEMPLATES
 from generator.stamp import STAMP, input_hash, is_current, output_hash, stamp_text
-from generator.validate import check_semantics, check_structure, openapi_problems
 from generator.write import differences, materialize, staging, swap_in, tree
-
-MODEL_PATHS = {"input": "kling_fal/models/inputs.py", "output": "kling_fal/models/outputs.py"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,50 +21,18 @@ class Options:
     template_dirs: tuple[Path, ...] = ()
 
 
-def _load(spec_dir: Path) -> tuple[Spec, dict[str, Any]]:
-    spec = assemble(load_dir(spec_dir))
-    check_structure(spec)
-    return spec, build_bundle(spec)
-
-
-def _build(spec: Spec, bundle: dict[str, Any], spec_dir: Path, *, openapi: bool) -> Api:
-    check_semantics(spec, bundle, openapi=openapi)
-    return attach_history(attach_fixtures(build_ir(spec)), spec, spec_dir)
-
-
 def load_api(spec_dir: Path) -> tuple[Api, dict[str, Any]]:
     """Load, validate and build the IR and the bundle; raises SpecError on any spec problem."""
-    spec, bundle = _load(spec_dir)
-    return _build(spec, bundle, spec_dir, openapi=True), bundle
+    from generator.build import load_api as load  # the heavy stages load only when needed
+
+    return load(spec_dir)
 
 
 def render(options: Options) -> dict[str, str]:
-    """Every output file's unformatted text, in memory.
+    """Every output file's unformatted text, in memory (see generator.build.render)."""
+    from generator.build import render as render_files
 
-    The OpenAPI 3.1 check (the slowest stage) runs in a second process meanwhile; its verdict is
-    awaited before anything is returned, so a spec it rejects still writes nothing.
-    """
-    spec, bundle = _load(options.spec_dir)
-    pending = Background(openapi_problems, spec, bundle)
-    try:
-        api = _build(spec, bundle, options.spec_dir, openapi=False)
-        files = _render_files(api, bundle, options)
-    finally:
-        problems = pending.result()
-    if problems:
-        raise SpecError(problems)
-    return files
-
-
-def _render_files(api: Api, bundle: dict[str, Any], options: Options) -> dict[str, str]:
-    files = render_all(api, options.template_dirs)
-    files["openapi.json"] = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
-    from generator.models import model_modules  # datamodel-code-generator is slow to import
-
-    header = header_for("x.py")
-    for role, code in model_modules(api, bundle, header).items():
-        files[MODEL_PATHS[role]] = code
-    return files
+    return render_files(options.spec_dir, options.template_dirs)
 
 
 def _inputs(options: Options) -> str:

@@ -1,9 +1,12 @@
-"""Project settings from `[tool.klinggen]` in the pyproject.toml of the working directory."""
+"""Where the built-in templates are, and project settings from `[tool.klinggen]` in the
+pyproject.toml of the working directory."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 if sys.version_info >= (3, 11):
     import tomllib
