@@ -25,7 +25,7 @@ from generator.ir import (
 from generator.load import SpecFile, escape
 from generator.naming import enum_members, snake
 from generator.rules_vocab import cond_field, field_refs, kind_of, primary_field
-from generator.schema_walk import item_schema, properties, ref_name, resolve
+from generator.schema_walk import REF_PREFIX, all_refs, item_schema, properties, ref_name, resolve
 
 _CONSTRAINTS = (
     "minLength",
@@ -238,7 +238,7 @@ class _Builder:
             if name in seen or name not in self.bodies:
                 continue
             seen.add(name)
-            stack.extend(ref for _, ref in _refs(self.bodies[name]))
+            stack.extend(ref.removeprefix(REF_PREFIX) for _, ref in all_refs(self.bodies[name]))
         return seen
 
     def endpoint(self, loc: Located) -> Endpoint:
@@ -271,18 +271,6 @@ class _Builder:
             ),
             source=_source(loc.file, loc.pointer),
         )
-
-
-def _refs(data: Any) -> Iterator[tuple[None, str]]:
-    if isinstance(data, dict):
-        name = ref_name(data)
-        if name is not None:
-            yield None, name
-        for value_ in data.values():
-            yield from _refs(value_)
-    elif isinstance(data, list):
-        for value_ in data:
-            yield from _refs(value_)
 
 
 def build_ir(spec: Spec) -> Api:

@@ -10,6 +10,7 @@ from datamodel_code_generator import DataModelType, InputFileType, PythonVersion
 from datamodel_code_generator.enums import StrictTypes
 
 from generator.ir import Api
+from generator.schema_walk import REF_PREFIX, all_refs
 
 _COMMON: dict[str, Any] = {
     "input_file_type": InputFileType.OpenAPI,
@@ -73,8 +74,7 @@ def _closure(bundle: dict[str, Any], roots: set[str]) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
-        text = json.dumps(schemas[name])
-        stack.extend(n for n in schemas if f'"#/components/schemas/{n}"' in text)
+        stack.extend(ref.removeprefix(REF_PREFIX) for _, ref in all_refs(schemas[name]))
     return seen
 
 
