@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections import defaultdict
 from typing import Any
 
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 from datamodel_code_generator.enums import StrictTypes
 
-from generator.ir import Api
+from generator.ir import Api, EnumDef
 from generator.schema_walk import REF_PREFIX, all_refs
+from generator.settings import TEMPLATES
 
 _COMMON: dict[str, Any] = {
     "input_file_type": InputFileType.OpenAPI,
@@ -44,6 +46,14 @@ ROLES = {
 
 # Schemas whose generated class gets a runtime base with behaviour: fal's output File downloads.
 _BASES = {("output", "File"): "kling_fal._runtime.KlingFile"}
+# Enums of digit strings (durations) derive from DigitEnum, which also accepts 5 for "5"; the
+# overridden Enum template of datamodel-code-generator reads `enum_base`.
+_DIGIT_BASE = "kling_fal._runtime.DigitEnum"
+_ENUM_TEMPLATES = TEMPLATES / "_models"
+
+
+def _is_digit_enum(enum: EnumDef) -> bool:
+    return all(member.value.isdigit() for member in enum.members)
 
 
 def _document(api: Api, bundle: dict[str, Any], names: set[str], role: str) -> dict[str, Any]:
@@ -81,9 +91,12 @@ def _closure(bundle: dict[str, Any], roots: set[str]) -> set[str]:
 def model_modules(api: Api, bundle: dict[str, Any], header: str) -> dict[str, str]:
     """role -> module source (unformatted) for the input and the output models."""
     modules: dict[str, str] = {}
+    digit_enums = sorted(enum.name for enum in api.enums if _is_digit_enum(enum))
     for role, (base_class, extra, strict) in ROLES.items():
         roots = {s.name for s in api.schemas if s.role == role}
-        document = _document(api, bundle, _closure(bundle, roots), role)
+        names = _closure(bundle, roots)
+        document = _document(api, bundle, names, role)
+        digits = [name for name in digit_enums if name in names]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             code = generate(
@@ -92,6 +105,11 @@ def model_modules(api: Api, bundle: dict[str, Any], header: str) -> dict[str, st
                 extra_fields=extra,
                 strict_types=strict,
                 custom_file_header=header,
+                custom_template_dir=_ENUM_TEMPLATES,
+                extra_template_data=defaultdict(
+                    dict, {name: {"enum_base": _DIGIT_BASE.rpartition(".")[2]} for name in digits}
+                ),
+                additional_imports=[_DIGIT_BASE] if digits else None,
                 **_COMMON,
             )
         modules[role] = str(code)

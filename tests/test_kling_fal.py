@@ -194,3 +194,21 @@ def test_generated_package_is_mypy_strict_and_ruff_clean() -> None:
         text=True,
     )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+
+
+def test_compiled_rules_agree_with_evaluate_on_every_fixture() -> None:
+    from kling_fal import fixtures
+    from kling_fal._runtime import evaluate
+    from kling_fal._runtime.rulecode import checker
+    from kling_fal._runtime.rules import spec_data
+
+    decided = 0
+    for endpoint_id, info in kling_fal.ENDPOINTS.items():
+        rules = spec_data().rules.get(info.input_model, ())
+        for fixture in fixtures.load(endpoint_id):
+            if fixture.kind == "output":
+                continue
+            broken = evaluate(rules, fixture.payload)
+            assert checker(info.input_model)(fixture.payload) == (broken == []), fixture.name
+            decided += bool(broken)
+    assert decided > 20  # the corpus breaks rules often enough for this to mean something

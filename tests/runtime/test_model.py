@@ -8,6 +8,7 @@ from typing import Annotated
 import pytest
 from kling_fal_template._runtime import (
     Cond,
+    DigitEnum,
     Issue,
     KlingInputModel,
     KlingOutputModel,
@@ -22,13 +23,13 @@ I2V = "fal-ai/kling-video/v3/pro/text-to-video"
 T2V = "fal-ai/kling-video/v2.6/pro/text-to-video"
 
 
-class ShotDurationEnum(str, Enum):
+class ShotDurationEnum(DigitEnum):
     V1 = "1"
     V5 = "5"
     V10 = "10"
 
 
-class DurationEnum(str, Enum):
+class DurationEnum(DigitEnum):
     V5 = "5"
     V10 = "10"
 
@@ -298,7 +299,7 @@ class LateRequest(KlingInputModel):
     shots: list[LateShot]
 
 
-class LateDuration(str, Enum):
+class LateDuration(DigitEnum):
     V5 = "5"
 
 

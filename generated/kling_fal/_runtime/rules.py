@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import math
 import operator
@@ -32,18 +33,30 @@ class Cond:
     op: str
     values: tuple[object, ...] = ()
     default: object = None
+    numbers: frozenset[float] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.op not in _CONDITION_OPS:
             raise ValueError(f"unknown condition op {self.op!r}")
+        numbers = (number(wanted) for wanted in self.values)
+        object.__setattr__(self, "numbers", frozenset(n for n in numbers if n is not None))
 
     def holds(self, obj: object) -> bool:
         """Whether the condition holds on ``obj`` (a dict or a model instance)."""
+        value = _get(obj, self.field)
         if self.op in ("present", "absent"):
-            return (_get(obj, self.field) is None) == (self.op == "absent")
-        value = _get_or(obj, self.field, self.default)
-        found = any(_same(value, wanted) for wanted in self.values)
-        return found != (self.op == "not-in")
+            return (value is None) == (self.op == "absent")
+        return self.matches(value) != (self.op == "not-in")
+
+    def matches(self, value: object) -> bool:
+        """Whether ``value`` (``default`` when None) is one of ``values``; ``5`` matches ``"5"``."""
+        if value is None:
+            value = self.default
+        value = _plain(value)
+        if value in self.values:
+            return True
+        found = number(value)
+        return found is not None and found in self.numbers
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,6 +103,10 @@ class SpecData:
     field_endpoints: Mapping[str, tuple[str, ...]]
     endpoint_family: Mapping[str, str]
     naming_drift: tuple[tuple[str, ...], ...]
+    # model name -> its rules compiled (see rulecode.py), filled on first validation
+    compiled: dict[str, Callable[[object], bool]] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 _data: SpecData | None = None
@@ -138,7 +155,7 @@ def evaluate(rules: Sequence[Rule], data: object) -> list[Issue]:
     for rule in rules:
         check = _CHECKS[rule.kind]
         if not rule.at:  # the common case: a rule on the request object itself
-            if _is_object(data) and not check(rule, data):
+            if is_object(data) and not check(rule, data):
                 issues.append(Issue(rule.subject, rule.id, rule.message))
             continue
         for path, obj in _targets(data, rule.at):
@@ -156,7 +173,7 @@ def _targets(data: object, at: tuple[str, ...]) -> list[tuple[str, object]]:
             ]
         else:
             level = [(_join(p, step), _get(v, step)) for p, v in level]
-    return [(path, obj) for path, obj in level if _is_object(obj)]
+    return [(path, obj) for path, obj in level if is_object(obj)]
 
 
 def _join(path: str, name: str) -> str:
@@ -167,7 +184,7 @@ def _is_list(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
     return type(value) is list or isinstance(value, list | tuple)
 
 
-def _is_object(value: object) -> bool:
+def is_object(value: object) -> bool:
     return type(value) is dict or isinstance(value, Mapping | BaseModel)
 
 
@@ -194,28 +211,18 @@ def _plain(value: object) -> object:
     return value.value if isinstance(value, Enum) else value
 
 
-def _number(value: object) -> float | None:
-    """An int, float or numeric string as a float; None for anything else (bools included)."""
+def number(value: object) -> float | None:
+    """A finite int, float or numeric string as a float; None for anything else (bools too)."""
     value = _plain(value)
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if not isinstance(value, str):
+    if not isinstance(value, int | float | str):
         return None
     try:
-        number = float(value)
-    except ValueError:
+        parsed = float(value)
+    except (ValueError, OverflowError):  # not a number, or an int too large for a float
         return None
-    return number if math.isfinite(number) else None
-
-
-def _same(value: object, wanted: object) -> bool:
-    value, wanted = _plain(value), _plain(wanted)
-    if value == wanted:
-        return True
-    number = _number(value)
-    return number is not None and number == _number(wanted)
+    return parsed if math.isfinite(parsed) else None
 
 
 def _within(total: float, rule: Rule) -> bool:
@@ -245,7 +252,7 @@ def _count(rule: Rule, obj: object) -> bool:
     where = rule.where
     if where is None:
         return _within(len(items), rule)
-    return not all(map(_is_object, items)) or _within(sum(map(where.holds, items)), rule)
+    return not all(map(is_object, items)) or _within(sum(map(where.holds, items)), rule)
 
 
 def _total_count(rule: Rule, obj: object) -> bool:
@@ -256,14 +263,14 @@ def _total_count(rule: Rule, obj: object) -> bool:
 
 def _sum(rule: Rule, obj: object) -> bool:
     items = _get(obj, rule.field)
-    if not _is_list(items) or not all(map(_is_object, items)):
+    if not _is_list(items) or not all(map(is_object, items)):
         return True
     total = 0.0
     for item in items:
-        number = _number(_get_or(item, rule.item, rule.item_default))
-        if number is None:
+        value = number(_get_or(item, rule.item, rule.item_default))
+        if value is None:
             return True
-        total += number
+        total += value
     return _within(total, rule)
 
 
@@ -278,7 +285,7 @@ def _forbidden_when(rule: Rule, obj: object) -> bool:
 
 
 def _compare(rule: Rule, obj: object) -> bool:
-    left, right = _number(_get(obj, rule.left)), _number(_get(obj, rule.right))
+    left, right = number(_get(obj, rule.left)), number(_get(obj, rule.right))
     if left is None or right is None:
         return True
     return _COMPARISONS[rule.op](left, right + rule.offset)

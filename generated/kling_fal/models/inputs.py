@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
-from kling_fal._runtime import KlingInputModel
+from kling_fal._runtime import DigitEnum, KlingInputModel
 
 
 class AIAvatarInput(KlingInputModel):
@@ -81,7 +81,7 @@ class CreateVoiceInput(KlingInputModel):
     """
 
 
-class Duration3To10Enum(str, Enum):
+class Duration3To10Enum(DigitEnum):
     """
     Duration of the generated video in seconds.
     """
@@ -96,7 +96,7 @@ class Duration3To10Enum(str, Enum):
     V10 = "10"
 
 
-class Duration3To15Enum(str, Enum):
+class Duration3To15Enum(DigitEnum):
     """
     Duration of the generated video in seconds.
     """
@@ -116,7 +116,7 @@ class Duration3To15Enum(str, Enum):
     V15 = "15"
 
 
-class Duration5To10Enum(str, Enum):
+class Duration5To10Enum(DigitEnum):
     """
     Duration of the generated video in seconds.
     """
@@ -882,7 +882,7 @@ class ProImageToVideoRequest(KlingInputModel):
     """
 
 
-class ShotDurationEnum(str, Enum):
+class ShotDurationEnum(DigitEnum):
     """
     Duration of one shot of a multi-shot video, in seconds.
     """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 _RULE_BY_ERROR_TYPE = {
@@ -44,12 +44,26 @@ class KlingError(Exception):
 
 
 class KlingValidationError(KlingError):
-    """An input model was given invalid data; ``issues`` lists every problem found, sorted."""
+    """An input model was given invalid data; ``issues`` lists every problem found, sorted.
 
-    def __init__(self, model: str, issues: Iterable[Issue]) -> None:
+    ``issues`` may be given as a function that finds them: raising stays cheap, and the problems
+    (with their hints) are worked out when first read.
+    """
+
+    def __init__(self, model: str, issues: Iterable[Issue] | Callable[[], Iterable[Issue]]) -> None:
         self.model = model
-        self.issues = tuple(sorted(issues))
-        super().__init__(model, self.issues)
+        self._issues = issues if callable(issues) else tuple(sorted(issues))
+        super().__init__(model)
+
+    @property
+    def issues(self) -> tuple[Issue, ...]:
+        """Every problem, sorted by path, rule and message."""
+        if callable(self._issues):
+            self._issues = tuple(sorted(self._issues()))
+        return self._issues
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return type(self), (self.model, self.issues), self.__dict__
 
     def __str__(self) -> str:
         count = len(self.issues)

@@ -5,53 +5,76 @@ from __future__ import annotations
 import os
 import types
 from collections.abc import Callable, Mapping, Sequence
-from contextvars import ContextVar
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
-from pydantic.functional_validators import ModelWrapValidatorHandler
+from pydantic_core import from_json
 
 from .errors import Issue, KlingValidationError, rule_for_error
 from .hints import unknown_field_hint
+from .rulecode import checker
 from .rules import evaluate, spec_data
 
 _M = TypeVar("_M", bound="KlingInputModel")
 Progress = Callable[[int, "int | None"], object]
 
-# True while the outermost KlingInputModel validation runs: nested models then only validate.
-_NESTED: ContextVar[bool] = ContextVar("kling_fal_nested", default=False)
-# Per class: wire names of fields typed with a digit-string enum (durations). Computed on first
-# validation, not in __pydantic_init_subclass__, where forward references may still be unresolved.
-_DIGIT_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+class DigitEnum(str, Enum):
+    """Base of enums whose values are digit strings (durations): ``5`` is accepted for ``"5"``."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return cls._value2member_map_.get(str(value)) if type(value) is int else None
 
 
 class KlingInputModel(BaseModel):
-    """Base of request models: int durations accepted, one error listing every problem."""
+    """Base of request models: one error listing every problem, cross-field rules included.
+
+    Only the model validated at the top checks its rules and raises: nested models validate as
+    plain pydantic models inside it (rules on nested objects belong to the top model, with ``at``).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="wrap")
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            self.__pydantic_validator__.validate_python(data, self_instance=self)
+        except ValidationError as exc:
+            raise _failure(type(self), exc, data) from None
+        if not checker(type(self).__name__)(data):
+            raise KlingValidationError(type(self).__name__, partial(_broken_rules, self))
+
+    # Nested validation builds instances without calling __init__, as for pydantic's own.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
-    def _kling_validate(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
-        digit_fields = _DIGIT_FIELDS.get(cls)
-        if digit_fields is None:
-            digit_fields = _DIGIT_FIELDS[cls] = _digit_enum_fields(cls)
-        if digit_fields and isinstance(data, dict):
-            data = _coerce_digits(data, digit_fields)
-        if _NESTED.get():
-            return handler(data)
-        return _validate_outermost(cls, data, handler)
+    def model_validate(cls: type[_M], obj: Any, **kwargs: Any) -> _M:
+        """Validate ``obj`` (a dict, or a model instance): ``KlingValidationError`` if invalid."""
+        try:  # without options, straight to the validator: pydantic's wrapper only checks them
+            model: _M = (
+                super().model_validate(obj, **kwargs)
+                if kwargs
+                else cls.__pydantic_validator__.validate_python(obj)
+            )
+        except ValidationError as exc:
+            raise _failure(cls, exc, obj) from None
+        if not checker(cls.__name__)(obj):
+            raise KlingValidationError(cls.__name__, partial(_broken_rules, model))
+        return model
 
     @classmethod
     def model_validate_json(cls: type[_M], json_data: str | bytes | bytearray, **kwargs: Any) -> _M:
         """Validate a JSON document; malformed JSON is reported as a KlingValidationError too."""
         try:
-            return super().model_validate_json(json_data, **kwargs)
-        except ValidationError as exc:  # only JSON syntax errors: the validator converts the rest
-            raise KlingValidationError(cls.__name__, _pydantic_issues(cls, exc)) from None
+            data = from_json(json_data)
+        except ValueError as exc:
+            issue = Issue("", "type", f"Invalid JSON: {exc}")
+            raise KlingValidationError(cls.__name__, [issue]) from None
+        return cls.model_validate(data, **kwargs)
 
     def to_fal(self) -> dict[str, object]:
         """The JSON request body for fal: wire names, enum values, unset optional fields omitted."""
@@ -82,53 +105,17 @@ class KlingFile(KlingOutputModel):
         return await adownload(self, path, progress=progress)
 
 
-def _validate_outermost(
-    cls: type[KlingInputModel], data: Any, handler: ModelWrapValidatorHandler[Any]
-) -> Any:
-    token = _NESTED.set(True)
-    try:
-        model, issues = handler(data), []
-    except ValidationError as exc:
-        model, issues = None, _pydantic_issues(cls, exc)
-    finally:
-        _NESTED.reset(token)
-    rules = spec_data().rules.get(cls.__name__)
-    if rules:
-        issues += evaluate(rules, data)
-    if issues:
-        raise KlingValidationError(cls.__name__, issues)
-    return model
+def _failure(cls: type[KlingInputModel], exc: ValidationError, data: Any) -> KlingValidationError:
+    """The error for data pydantic rejected: broken rules now, pydantic's problems when read."""
+    name = cls.__name__
+    broken = [] if checker(name)(data) else evaluate(spec_data().rules.get(name, ()), data)
+    return KlingValidationError(name, lambda: [*_pydantic_issues(cls, exc), *broken])
 
 
-def _coerce_digits(data: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
-    """Turn ints (and ints in lists) into digit strings for the given fields, copying if needed."""
-    changed: dict[str, Any] = {}
-    for key in fields:
-        value = data.get(key)
-        if type(value) is int:
-            changed[key] = str(value)
-        elif type(value) is list and any(type(v) is int for v in value):
-            changed[key] = [str(v) if type(v) is int else v for v in value]
-    return {**data, **changed} if changed else data
-
-
-def _digit_enum_fields(cls: type[BaseModel]) -> frozenset[str]:
-    if not cls.__pydantic_complete__:  # used only nested so far: resolve its forward references
-        cls.model_rebuild(raise_errors=False)
-    return frozenset(
-        key
-        for name, info in cls.model_fields.items()
-        if any(_is_digit_enum(t) for m in _members(info.annotation) for t in [m, *_items(m)])
-        for key in (name, info.alias or name)
-    )
-
-
-def _is_digit_enum(annotation: Any) -> bool:
-    """An Enum whose values are all digit strings (durations such as ``"5"``)."""
-    if not (isinstance(annotation, type) and issubclass(annotation, Enum)):
-        return False
-    values = [member.value for member in annotation.__members__.values()]
-    return bool(values) and all(isinstance(v, str) and v.isdigit() for v in values)
+def _broken_rules(model: KlingInputModel) -> list[Issue]:
+    """The rules ``model`` breaks, evaluated on what was given (defaults do not count as given)."""
+    given = model.model_dump(by_alias=True, exclude_unset=True)
+    return evaluate(spec_data().rules.get(type(model).__name__, ()), given)
 
 
 def _members(annotation: Any) -> list[Any]:

@@ -85,8 +85,8 @@ class KlingAPIValidationError(KlingValidationError, KlingAPIError):
         error_type: str | None = None,
     ) -> None:
         self.model = model
-        self.issues = tuple(sorted(issues))
-        Exception.__init__(self, model, self.issues)  # KlingValidationError's init, minus the MRO
+        self._issues = tuple(sorted(issues))
+        Exception.__init__(self, model)  # KlingValidationError's init, minus the MRO
         self.message = "fal rejected the input"
         self.status_code = status_code
         self.request_id = request_id
