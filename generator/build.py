@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.assemble import Spec, assemble
-from generator.background import Background
+from generator.background import Worker
 from generator.build_ir import build_ir
 from generator.bundle import build_bundle
 from generator.diagnostics import Diagnostic, SpecError, message
@@ -38,38 +38,48 @@ def load_api(spec_dir: Path) -> tuple[Api, dict[str, Any]]:
     return _build(spec, bundle, spec_dir, openapi=True), bundle
 
 
-def render(spec_dir: Path, template_dirs: tuple[Path, ...] = ()) -> dict[str, str]:
+def render(spec_dir: Path, template_dirs: tuple[Path, ...], models: Worker) -> dict[str, str]:
     """Every output file's unformatted text, in memory.
 
-    The OpenAPI 3.1 check (the slowest stage) runs in a second process meanwhile; its verdict is
-    awaited before anything is returned, so a spec it rejects still writes nothing. When a later
-    stage fails on a spec the check rejects, the spec's problems are what is reported.
+    The two slow stages run in other processes meanwhile: datamodel-code-generator in `models`
+    (a `Worker` warmed up with `generator.models.warm_up`) and the OpenAPI 3.1 check in one forked
+    here. The check's verdict is awaited before anything is returned, so a spec it rejects still
+    writes nothing; when a later stage fails on such a spec, the spec's problems are reported.
     """
     spec, bundle = _load(spec_dir)
-    pending = Background(openapi_problems, spec, bundle)
-    try:
-        api = _build(spec, bundle, spec_dir, openapi=False)
-        files = _render_files(api, bundle, template_dirs)
-    except Exception:
-        problems = pending.result()
-        if problems:
-            raise SpecError(problems) from None
-        raise
-    problems = pending.result()
+    with Worker() as openapi:
+        openapi.submit(openapi_problems, spec, bundle)
+        try:
+            files = _render_files(spec, bundle, spec_dir, template_dirs, models)
+        except Exception:
+            problems = openapi.result()
+            if problems:
+                raise SpecError(problems) from None
+            raise
+        problems = openapi.result()
     if problems:
         raise SpecError(problems)
     return files
 
 
 def _render_files(
-    api: Api, bundle: dict[str, Any], template_dirs: tuple[Path, ...]
+    spec: Spec,
+    bundle: dict[str, Any],
+    spec_dir: Path,
+    template_dirs: tuple[Path, ...],
+    models: Worker,
 ) -> dict[str, str]:
+    from generator.models import model_modules
+
+    api = _build(spec, bundle, spec_dir, openapi=False)
+    roots: dict[str, set[str]] = {}
+    for schema in api.schemas:
+        roots.setdefault(schema.role, set()).add(schema.name)
+    models.submit(model_modules, roots, api.enums, bundle, header_for("x.py"))
     files = render_all(api, template_dirs)
     files["openapi.json"] = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
-    from generator.models import model_modules  # datamodel-code-generator is slow to import
-
     try:
-        modules = model_modules(api, bundle, header_for("x.py"))
+        modules = models.result()
     except (
         Exception
     ) as exc:  # a schema shape the checks let through but the model generator rejects

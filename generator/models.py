@@ -10,7 +10,7 @@ from typing import Any
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 from datamodel_code_generator.enums import StrictTypes
 
-from generator.ir import Api, EnumDef
+from generator.ir import EnumDef
 from generator.schema_walk import REF_PREFIX, all_refs
 from generator.settings import TEMPLATES
 
@@ -56,9 +56,11 @@ def _is_digit_enum(enum: EnumDef) -> bool:
     return all(member.value.isdigit() for member in enum.members)
 
 
-def _document(api: Api, bundle: dict[str, Any], names: set[str], role: str) -> dict[str, Any]:
+def _document(
+    enums: tuple[EnumDef, ...], bundle: dict[str, Any], names: set[str], role: str
+) -> dict[str, Any]:
     schemas = bundle["components"]["schemas"]
-    members = {enum.name: [m.name for m in enum.members] for enum in api.enums}
+    members = {enum.name: [m.name for m in enum.members] for enum in enums}
     picked: dict[str, Any] = {}
     for name in sorted(names):
         body = dict(schemas[name])
@@ -88,29 +90,50 @@ def _closure(bundle: dict[str, Any], roots: set[str]) -> set[str]:
     return seen
 
 
-def model_modules(api: Api, bundle: dict[str, Any], header: str) -> dict[str, str]:
-    """role -> module source (unformatted) for the input and the output models."""
+def model_modules(
+    roots: dict[str, set[str]], enums: tuple[EnumDef, ...], bundle: dict[str, Any], header: str
+) -> dict[str, str]:
+    """role -> module source (unformatted) for the input and the output models.
+
+    `roots` names the schemas of each role (IR `Schema.role`); `enums` are the IR's enums.
+    """
     modules: dict[str, str] = {}
-    digit_enums = sorted(enum.name for enum in api.enums if _is_digit_enum(enum))
+    digit_enums = sorted(enum.name for enum in enums if _is_digit_enum(enum))
     for role, (base_class, extra, strict) in ROLES.items():
-        roots = {s.name for s in api.schemas if s.role == role}
-        names = _closure(bundle, roots)
-        document = _document(api, bundle, names, role)
+        names = _closure(bundle, roots.get(role, set()))
+        document = _document(enums, bundle, names, role)
         digits = [name for name in digit_enums if name in names]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            code = generate(
-                json.dumps(document),
-                base_class=base_class,
-                extra_fields=extra,
-                strict_types=strict,
-                custom_file_header=header,
-                custom_template_dir=_ENUM_TEMPLATES,
-                extra_template_data=defaultdict(
-                    dict, {name: {"enum_base": _DIGIT_BASE.rpartition(".")[2]} for name in digits}
-                ),
-                additional_imports=[_DIGIT_BASE] if digits else None,
-                **_COMMON,
-            )
-        modules[role] = str(code)
+        modules[role] = _generate(
+            document,
+            base_class=base_class,
+            extra_fields=extra,
+            strict_types=strict,
+            custom_file_header=header,
+            extra_template_data=defaultdict(
+                dict, {name: {"enum_base": _DIGIT_BASE.rpartition(".")[2]} for name in digits}
+            ),
+            additional_imports=[_DIGIT_BASE] if digits else None,
+        )
     return modules
+
+
+def warm_up() -> None:
+    """Import datamodel-code-generator and run it once on a tiny document (a forked head start)."""
+    tiny = {"type": "object", "properties": {"a": {"type": "string", "enum": ["5"]}}}
+    _generate(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "warm-up", "version": "0"},
+            "paths": {},
+            "components": {"schemas": {"A": tiny}},
+        }
+    )
+
+
+def _generate(document: dict[str, Any], **options: Any) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code = generate(
+            json.dumps(document), custom_template_dir=_ENUM_TEMPLATES, **options, **_COMMON
+        )
+    return str(code)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.ir import Api
 from generator.settings import TEMPLATES
 from generator.stamp import STAMP, input_hash, is_current, output_hash, stamp_text
 from generator.write import differences, materialize, staging, swap_in, tree
+
+if TYPE_CHECKING:
+    from generator.ir import Api
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +31,18 @@ def load_api(spec_dir: Path) -> tuple[Api, dict[str, Any]]:
 
 
 def render(options: Options) -> dict[str, str]:
-    """Every output file's unformatted text, in memory (see generator.build.render)."""
-    from generator.build import render as render_files
+    """Every output file's unformatted text, in memory (see generator.build.render).
 
-    return render_files(options.spec_dir, options.template_dirs)
+    The process that runs datamodel-code-generator is forked first, before the heavy stages are
+    imported here, so that its own imports overlap theirs.
+    """
+    from generator.background import Worker
+    from generator.models import warm_up
+
+    with Worker(warm_up) as models:
+        from generator.build import render as render_files
+
+        return render_files(options.spec_dir, options.template_dirs, models)
 
 
 def _inputs(options: Options) -> str:

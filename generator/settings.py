@@ -3,6 +3,7 @@ pyproject.toml of the working directory."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,3 +22,24 @@ def template_dirs(root: Path) -> tuple[Path, ...]:
         return ()
     settings = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("klinggen", {})
     return tuple(root / str(entry) for entry in settings.get("templates", ()))
+
+
+def template_cache() -> Path | None:
+    """Where compiled templates are kept between runs (like `.pyc` files), or None to keep none.
+
+    `$KLINGGEN_CACHE_DIR` (empty: no cache), else `$XDG_CACHE_HOME/klinggen`, else
+    `~/.cache/klinggen`; None when the directory cannot be made.
+    """
+    configured = os.environ.get("KLINGGEN_CACHE_DIR")
+    if configured is not None:
+        base = Path(configured) if configured else None
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "klinggen"
+    if base is None:
+        return None
+    try:
+        (base / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return base / "templates"

@@ -8,18 +8,38 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import version
+import os
+import sys
 from pathlib import Path
+
+from generator.write import files_under
 
 STAMP = ".klinggen-stamp"
 _GENERATOR = Path(__file__).resolve().parent
-_TOOLS = ("datamodel-code-generator", "ruff", "jinja2", "pydantic")
+_TOOLS = ("datamodel_code_generator", "ruff", "jinja2", "pydantic")
 
 
 def _digest_files(digest: hashlib._Hash, root: Path, label: str) -> None:
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
+    for rel, path in files_under(root):
+        digest.update(f"{label}/{rel}\0".encode())
+        with open(path, "rb") as file:
+            digest.update(file.read())
+
+
+def _tool_versions() -> list[str]:
+    """The installed tools' `<name>-<version>.dist-info` names (faster than importlib.metadata)."""
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(
+            name
+            for name in names
+            if name.endswith(".dist-info") and name.partition("-")[0].lower() in _TOOLS
+        )
+    return sorted(found)
 
 
 def input_hash(spec_dir: Path, template_dirs: tuple[Path, ...], builtin_templates: Path) -> str:
@@ -27,7 +47,7 @@ def input_hash(spec_dir: Path, template_dirs: tuple[Path, ...], builtin_template
     digest = hashlib.sha256()
     for index, root in enumerate((spec_dir, builtin_templates, *template_dirs, _GENERATOR)):
         _digest_files(digest, root, str(index))
-    digest.update(json.dumps([version(tool) for tool in _TOOLS]).encode())
+    digest.update(json.dumps(_tool_versions()).encode())
     return digest.hexdigest()
 
 

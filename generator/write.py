@@ -20,20 +20,28 @@ class WriteError(Exception):
     """Formatting or writing failed; the previous output is untouched."""
 
 
-def _ignored(rel: Path) -> bool:
-    return any(part in IGNORED_PARTS or part.endswith(".egg-info") for part in rel.parts)
+def _ignored_part(name: str) -> bool:
+    return name in IGNORED_PARTS or name.endswith(".egg-info")
+
+
+def files_under(root: Path) -> list[tuple[str, str]]:
+    """(relative posix path, path) of every file under root, sorted; caches and build output skipped."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not _ignored_part(d)]
+        rel = Path(folder).relative_to(root).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        found += [(prefix + n, os.path.join(folder, n)) for n in names if not _ignored_part(n)]
+    return sorted(found)
 
 
 def tree(root: Path) -> dict[str, bytes]:
     """Relative posix path -> bytes of every file under root, skipping caches and build output."""
-    if not root.is_dir():
-        return {}
     found = {}
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if path.is_file() and not _ignored(rel):
-            found[rel.as_posix()] = path.read_bytes()
-    return dict(sorted(found.items()))
+    for rel, path in files_under(root):
+        with open(path, "rb") as file:
+            found[rel] = file.read()
+    return found
 
 
 def _ruff(args: list[str], cwd: Path) -> None:

@@ -13,7 +13,9 @@ from support import GENERATED, ROOT, SPEC, edit
 from generator import write
 from generator.cli import main
 from generator.pipeline import Options, check, generate
-from generator.write import WriteError, tree
+from generator.settings import template_cache
+from generator.stamp import _tool_versions
+from generator.write import WriteError, files_under, tree
 
 
 def test_generated_tree_matches_spec() -> None:
@@ -125,3 +127,33 @@ def test_unchanged_inputs_skip_work_and_any_change_regenerates(
     assert "No more than 3 shots." in (out / "kling_fal" / "_spec_data.py").read_text(
         encoding="utf-8"
     )
+
+
+def test_file_walk_is_sorted_and_skips_caches(tmp_path: Path) -> None:
+    for rel in ("b.py", "a/z.txt", "a/__pycache__/x.pyc", "pkg.egg-info/PKG-INFO", ".ruff_cache/x"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel, encoding="utf-8")
+    assert [rel for rel, _ in files_under(tmp_path)] == ["a/z.txt", "b.py"]
+    assert tree(tmp_path) == {"a/z.txt": b"a/z.txt", "b.py": b"b.py"}
+    assert tree(tmp_path / "missing") == {}
+
+
+def test_the_stamp_knows_the_tool_versions() -> None:
+    names = _tool_versions()
+    expected = {"datamodel_code_generator", "ruff", "jinja2", "pydantic"}
+    assert {name.partition("-")[0].lower() for name in names} == expected
+    assert all(name.endswith(".dist-info") and name[:-10].count("-") == 1 for name in names)
+
+
+def test_template_cache_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("KLINGGEN_CACHE_DIR", str(tmp_path / "c"))
+    assert template_cache() == tmp_path / "c" / "templates"
+    assert (tmp_path / "c" / "templates").is_dir()
+    monkeypatch.setenv("KLINGGEN_CACHE_DIR", "")
+    assert template_cache() is None
+    monkeypatch.delenv("KLINGGEN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert template_cache() == tmp_path / "xdg" / "klinggen" / "templates"
+    (tmp_path / "ro").write_text("a file, not a directory", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ro"))
+    assert template_cache() is None
