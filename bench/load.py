@@ -76,15 +76,24 @@ def run_load(
 
 def measure(repeat: int) -> list[tuple[str, float, str, float | None]]:
     """Rows: throughput and p99 of 400 requests, 40 at a time, 20% injected 429/503."""
-    result = run_load(400, 40, 60.0, 0.2)
-    label = f"emulator load, {result.completed} requests, 40 concurrent, 20% faults"
+    return rows(run_load(400, 40, 60.0, 0.2), concurrency=40, fault_rate=0.2)
+
+
+def rows(
+    result: LoadResult, *, concurrency: int, fault_rate: float
+) -> list[tuple[str, float, str, float | None]]:
+    """The table rows of one load run."""
+    label = (
+        f"emulator load, {result.completed} requests, {concurrency} concurrent, "
+        f"{fault_rate:.0%} faults"
+    )
     return [
         (f"{label}: requests/s", result.throughput, "", None),
         (f"{label}: p99 latency", result.p99, "", None),
         (
-            f"{label}: jobs stored once each",
-            float(result.stored),
-            f"{result.completed} completed",
+            f"{label}: jobs stored",
+            float(result.jobs),
+            f"{result.distinct} distinct, {result.completed} completed",
             None,
         ),
     ]

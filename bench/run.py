@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from bench import client, generation, imports, load, validation
-from bench.timing import ROOT
+from bench.timing import ROOT, shown
 
 SUITES = {
     "generation": generation.measure,
@@ -27,14 +27,6 @@ def main(argv: list[str] | None = None) -> int:
     print("| measurement | value | peer | ratio (ours / peer) |\n|---|---|---|---|")
     for name in args.only or SUITES:
         for label, figure, peer, ratio in SUITES[name](repeat):
-            unit = (
-                "/s"
-                if "payloads" in label or "requests/s" in label
-                else ("" if "MiB" in label or "stored" in label else " s")
-            )
-            shown = f"{figure:,.0f}{unit}" if unit == "/s" else f"{figure:.3f}{unit}"
-            print(
-                f"| {label} | {shown} | {peer} | {'' if ratio is None else f'{ratio:.2f}x'} |",
-                flush=True,
-            )
+            times = "" if ratio is None else f"{ratio:.2f}x"
+            print(f"| {label} | {shown(label, figure)} | {peer} | {times} |", flush=True)
     return 0

@@ -54,3 +54,14 @@ def import_time(module: str, repeat: int, path: Path | None = None) -> float:
     env = {"PYTHONPATH": str(path)} if path else None
     base = run_time([sys.executable, "-c", "pass"], repeat, env=env)
     return max(run_time([sys.executable, "-c", f"import {module}"], repeat, env=env) - base, 1e-6)
+
+
+def shown(label: str, figure: float) -> str:
+    """A figure with its unit, which the label implies."""
+    if "payloads" in label or "requests/s" in label:
+        return f"{figure:,.0f}/s"
+    if "stored" in label:
+        return f"{figure:.0f}"
+    if "MiB" in label:
+        return f"{figure:.1f}"
+    return f"{figure:.3f} s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,24 @@ def _schema(bundle: dict[str, Any], model: str) -> dict[str, Any]:
     return {"components": bundle["components"], "$ref": f"#/components/schemas/{model}"}
 
 
+def _plain_models(bundle: dict[str, Any]) -> dict[str, Any]:
+    """Model classes by name, made by datamodel-code-generator alone from the bundle (no rules)."""
+    import types
+
+    from datamodel_code_generator import DataModelType, InputFileType, generate
+
+    code = generate(
+        json.dumps(bundle),
+        input_file_type=InputFileType.OpenAPI,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        formatters=[],
+    )
+    module = types.ModuleType("plain_models")
+    sys.modules[module.__name__] = module  # pydantic resolves forward references through it
+    exec(compile(str(code), module.__name__, "exec"), module.__dict__)
+    return vars(module)
+
+
 class _Validators:
     """Each validator under test, per endpoint, as ``(endpoint, payload) -> None``."""
 
@@ -37,6 +56,8 @@ class _Validators:
 
         bundle = json.loads(BUNDLE.read_text(encoding="utf-8"))
         self.models = {e: info.input for e, info in kling_fal.ENDPOINTS.items()}
+        plain = _plain_models(bundle)
+        self.plain = {e: plain[info.input_model] for e, info in kling_fal.ENDPOINTS.items()}
         schemas = {e: _schema(bundle, i.input_model) for e, i in kling_fal.ENDPOINTS.items()}
         self.draft = {e: jsonschema.Draft202012Validator(s) for e, s in schemas.items()}
         self.fast = {
@@ -67,6 +88,14 @@ class _Validators:
             self.models[endpoint].model_validate(payload)
         except KlingValidationError as exc:
             str(exc)  # every issue, with its path, rule and hint
+
+    def plain_pydantic(self, endpoint: str, payload: Any) -> None:
+        from pydantic import ValidationError
+
+        try:
+            self.plain[endpoint].model_validate(payload)
+        except ValidationError:
+            pass
 
     def jsonschema(self, endpoint: str, payload: Any) -> None:
         self.draft[endpoint].is_valid(payload)
@@ -109,6 +138,16 @@ def measure(repeat: int) -> list[Row]:
     ours = _rate(v.ours, corpus, repeat)
     rows.append((dicts, ours, "fastjsonschema", ours / _rate(v.fastjsonschema, corpus, repeat)))
     rows.append((dicts, ours, "jsonschema", ours / _rate(v.jsonschema, corpus, repeat)))
+    plain = _rate(v.plain_pydantic, corpus, repeat)
+    fast = _rate(v.fastjsonschema, corpus, repeat)
+    rows.append(
+        (
+            f"plain datamodel-codegen models, no rules ({n} payloads)",
+            plain,
+            "fastjsonschema",
+            plain / fast,
+        )
+    )
     ours = _rate(v.ours_json, encoded, repeat)
     peer = _rate(v.fastjsonschema_json, encoded, repeat)
     rows.append(
@@ -124,7 +163,7 @@ def measure(repeat: int) -> list[Row]:
             ours / peer,
         )
     )
-    label = "validate one full v2.6 pro image-to-video payload"
+    label = "validate one full v2.6 pro image-to-video request (payloads)"
     ours = _rate(v.ours, seed, repeat, rounds=20_000)
     rows.append(
         (label, ours, "fastjsonschema", ours / _rate(v.fastjsonschema, seed, repeat, 20_000))

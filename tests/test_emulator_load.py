@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bench.load import run_load
+from bench.load import rows, run_load
+from bench.timing import shown
 
 
 def test_load_with_faults_loses_nothing() -> None:
@@ -12,3 +13,11 @@ def test_load_with_faults_loses_nothing() -> None:
         result.jobs == result.distinct == 150
     )  # each stored exactly once despite retried 429/503s
     assert 0 < result.p50 <= result.p99 < 30
+    table = {
+        label: (shown(label, figure), peer)
+        for label, figure, peer, _ in rows(result, concurrency=30, fault_rate=0.25)
+    }
+    prefix = "emulator load, 150 requests, 30 concurrent, 25% faults"
+    assert table[f"{prefix}: jobs stored"] == ("150", "150 distinct, 150 completed")
+    assert table[f"{prefix}: requests/s"][0].endswith("/s")
+    assert table[f"{prefix}: p99 latency"][0].endswith(" s")
