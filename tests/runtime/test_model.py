@@ -310,3 +310,26 @@ def test_forward_referenced_durations_are_coerced_when_nested() -> None:
     assert not LateShot.__pydantic_complete__
     request = LateRequest(shots=[{"duration": 5}])  # type: ignore[list-item]
     assert request.shots[0].duration is LateDuration.V5
+
+
+def test_problems_are_worked_out_when_read_from_the_input_as_validated() -> None:
+    data: dict[str, object] = {"prompt": "hi", "voice_ids": ["a", "b", "c"], "cfg-scale": 0.5}
+    with pytest.raises(KlingValidationError) as exc:
+        Request.model_validate(data)
+    data["voice_ids"] = ["a"]  # changed after the error: the error still describes what was given
+    assert problems(exc) == {("voice_ids", "voice-ids-max-2")}
+    with pytest.raises(KlingValidationError) as exc:
+        Request.model_validate({"prompt": "x" * 21, "aspect_ratio": "4:3"})
+    assert callable(exc.value._issues)  # nothing converted yet
+    assert problems(exc) == {("prompt", "max-length"), ("aspect_ratio", "enum")}
+    assert exc.value.issues is exc.value.issues  # converted once
+
+
+def test_validation_errors_pickle_with_their_problems() -> None:
+    import pickle
+
+    with pytest.raises(KlingValidationError) as exc:
+        Request.model_validate({"prompt": "x" * 21})
+    copy = pickle.loads(pickle.dumps(exc.value))
+    assert (copy.model, copy.issues) == ("Request", exc.value.issues)
+    assert str(copy) == str(exc.value)

@@ -47,7 +47,7 @@ class KlingInputModel(BaseModel):
         except ValidationError as exc:
             raise _failure(type(self), exc, data) from None
         if not checker(type(self).__name__)(data):
-            raise KlingValidationError(type(self).__name__, partial(_broken_rules, self))
+            raise KlingValidationError(type(self).__name__, partial(_broken_rules, self, data))
 
     # Nested validation builds instances without calling __init__, as for pydantic's own.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
@@ -64,7 +64,7 @@ class KlingInputModel(BaseModel):
         except ValidationError as exc:
             raise _failure(cls, exc, obj) from None
         if not checker(cls.__name__)(obj):
-            raise KlingValidationError(cls.__name__, partial(_broken_rules, model))
+            raise KlingValidationError(cls.__name__, partial(_broken_rules, model, obj))
         return model
 
     @classmethod
@@ -113,10 +113,15 @@ def _failure(cls: type[KlingInputModel], exc: ValidationError, data: Any) -> Kli
     return KlingValidationError(name, lambda: [*_pydantic_issues(cls, exc), *broken])
 
 
-def _broken_rules(model: KlingInputModel) -> list[Issue]:
-    """The rules ``model`` breaks, evaluated on what was given (defaults do not count as given)."""
+def _broken_rules(model: KlingInputModel, data: Any) -> list[Issue]:
+    """The rules ``model`` breaks, evaluated on what was given (defaults do not count as given).
+
+    The validated model is read rather than ``data``, which its owner may have changed since;
+    ``data`` is the fallback should the two ever disagree, so an error never lists nothing.
+    """
+    rules = spec_data().rules.get(type(model).__name__, ())
     given = model.model_dump(by_alias=True, exclude_unset=True)
-    return evaluate(spec_data().rules.get(type(model).__name__, ()), given)
+    return evaluate(rules, given) or evaluate(rules, data)
 
 
 def _members(annotation: Any) -> list[Any]:
