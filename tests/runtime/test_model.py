@@ -333,3 +333,14 @@ def test_validation_errors_pickle_with_their_problems() -> None:
     copy = pickle.loads(pickle.dumps(exc.value))
     assert (copy.model, copy.issues) == ("Request", exc.value.issues)
     assert str(copy) == str(exc.value)
+
+
+def test_json_options_keep_their_json_meaning_and_rules_still_apply() -> None:
+    strict = Request.model_validate_json('{"prompt": "a", "aspect_ratio": "16:9"}', strict=True)
+    assert strict.aspect_ratio is AspectRatio.WIDE
+    with pytest.raises(KlingValidationError) as exc:
+        Request.model_validate_json('{"prompt": "a", "voice_ids": ["1", "2", "3"]}', strict=True)
+    assert problems(exc) == {("voice_ids", "voice-ids-max-2")}
+    with pytest.raises(KlingValidationError) as exc:
+        Request.model_validate_json('{"prompt": 1, "voice_ids": ["1", "2", "3"]}', strict=True)
+    assert problems(exc) == {("prompt", "type"), ("voice_ids", "voice-ids-max-2")}

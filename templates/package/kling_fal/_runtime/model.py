@@ -45,8 +45,7 @@ class KlingInputModel(BaseModel):
             self.__pydantic_validator__.validate_python(data, self_instance=self)
         except ValidationError as exc:
             raise _failure(type(self), exc, data) from None
-        if not checker(type(self).__name__)(data):
-            raise KlingValidationError(type(self).__name__, partial(_broken_rules, self, data))
+        _ruled(self, data)
 
     # Nested validation builds instances without calling __init__, as for pydantic's own.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
@@ -62,9 +61,7 @@ class KlingInputModel(BaseModel):
             )
         except ValidationError as exc:
             raise _failure(cls, exc, obj) from None
-        if not checker(cls.__name__)(obj):
-            raise KlingValidationError(cls.__name__, partial(_broken_rules, model, obj))
-        return model
+        return _ruled(model, obj)
 
     @classmethod
     def model_validate_json(cls: type[_M], json_data: str | bytes | bytearray, **kwargs: Any) -> _M:
@@ -74,7 +71,13 @@ class KlingInputModel(BaseModel):
         except ValueError as exc:
             issue = Issue("", "type", f"Invalid JSON: {exc}")
             raise KlingValidationError(cls.__name__, [issue]) from None
-        return cls.model_validate(data, **kwargs)
+        if not kwargs:
+            return cls.model_validate(data)
+        try:  # options such as strict=True keep their JSON meaning (enums take strings)
+            model = super().model_validate_json(json_data, **kwargs)
+        except ValidationError as exc:
+            raise _failure(cls, exc, data) from None
+        return _ruled(model, data)
 
     def to_fal(self) -> dict[str, object]:
         """The JSON request body for fal: wire names, enum values, unset optional fields omitted."""
@@ -103,6 +106,14 @@ class KlingFile(KlingOutputModel):
         from kling_fal.client import adownload
 
         return await adownload(self, path, progress=progress)
+
+
+def _ruled(model: _M, data: Any) -> _M:
+    """``model``, validated from ``data``, unless ``data`` breaks one of its cross-field rules."""
+    name = type(model).__name__
+    if not checker(name)(data):
+        raise KlingValidationError(name, partial(_broken_rules, model, data))
+    return model
 
 
 def _failure(cls: type[KlingInputModel], exc: ValidationError, data: Any) -> KlingValidationError:
