@@ -30,14 +30,19 @@ class LoadResult:
 
 async def _drive(url: str, requests: int, concurrency: int, deadline: float) -> list[float]:
     from kling_fal import fixtures
-    from kling_fal.client import AsyncKlingClient
+    from kling_fal.client import AsyncKlingClient, Retry
 
     payload = fixtures.valid(ENDPOINT)[0].payload
     latencies: list[float] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for index in range(requests):
         queue.put_nowait(index)
-    async with AsyncKlingClient(key="load-key", emulator=url, poll_interval=0.01) as client:
+    # Enough quick retries that injected faults never exhaust them (0.25**12 per operation):
+    # what is measured is whether the emulator loses or doubles work, not the retry budget.
+    retry = Retry(attempts=12, base_delay=0.01, max_delay=0.2)
+    async with AsyncKlingClient(
+        key="load-key", emulator=url, poll_interval=0.01, retry=retry
+    ) as client:
 
         async def worker() -> None:
             while not queue.empty() and time.monotonic() < deadline:
