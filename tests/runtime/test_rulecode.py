@@ -140,3 +140,13 @@ def test_checker_compiles_once_per_installed_spec_data() -> None:
         naming_drift=(),
     )
     assert checker("M")({"a": [1, 2]}) is True
+
+
+def test_model_instances_among_list_items_are_left_to_evaluate() -> None:
+    where = Cond(field="a", op="equals", values=("x",))
+    count = Rule(id="r", kind="count", field="b", max=1, where=where, message="m")
+    total = Rule(id="s", kind="sum", field="b", item="a", max=3, message="m")
+    for rule, items in ((count, [{"a": "x"}, Part(a="x")]), (total, [{"a": 2}, Part(a=2)])):
+        assert evaluate([rule], {"b": items}) != []
+        assert compile_rules([rule])({"b": items}) is False
+        assert compile_rules([rule])({"b": items[:1]}) is True
