@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import pickle
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -65,6 +66,8 @@ class Worker:
 
 
 def _serve(conn: Connection, warm: Callable[[], object] | None) -> None:
+    # Ctrl-C reaches the whole process group: the caller handles it and stops this worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if warm is not None:
         with contextlib.suppress(Exception):  # a head start only: real problems show in calls
             warm()

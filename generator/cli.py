@@ -17,6 +17,7 @@ from generator.settings import template_dirs
 from generator.write import WriteError
 
 EXIT_OK, EXIT_SPEC, EXIT_STALE, EXIT_INTERNAL, EXIT_BREAKING = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # as a shell reports SIGINT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -159,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     except (TemplateError, WriteError) as exc:
         print(f"klinggen: {exc}", file=sys.stderr)
         return EXIT_SPEC
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None)  # generate and check write only by a final swap
+        print(f"klinggen: interrupted{f'; {out} is untouched' if out else ''}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if report:
         print(
             f"klinggen: {args.out} is out of date ({len(report)} file(s) differ):", file=sys.stderr

@@ -1,12 +1,17 @@
-"""The forked worker that runs datamodel-code-generator and the OpenAPI check beside the main stages."""
+"""The forked workers that run datamodel-code-generator and the OpenAPI check beside the main stages."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from generator.background import Worker
 
@@ -71,8 +76,39 @@ def test_closing_stops_a_busy_worker_at_once() -> None:
     assert time.monotonic() - start < 10
 
 
+def test_ctrl_c_is_left_to_the_caller() -> None:
+    with Worker() as worker:
+        worker.submit(_pid_and, 1)
+        pid = worker.result()[0]
+        os.kill(pid, signal.SIGINT)
+        time.sleep(0.2)
+        worker.submit(_pid_and, 2)
+        assert worker.result() == (pid, 4)
+
+
 def test_without_fork_calls_run_inline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     with Worker(_slow_warm_up) as worker:  # no warm-up either: it would only delay the caller
         worker.submit(_pid_and, 4)
         assert worker.result() == (os.getpid(), 8)
+
+
+def test_ctrl_c_during_generation_is_one_line_and_leaves_the_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "kept.txt").parent.mkdir(parents=True)
+    (out / "kept.txt").write_text("before", encoding="utf-8")
+    env = {**os.environ, "KLINGGEN_CACHE_DIR": ""}
+    cmd = [sys.executable, "-m", "generator", "generate", "--force", "--out", str(out)]
+    run = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
+    deadline = time.monotonic() + 30
+    while not children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the first worker is forked: rendering has begun
+    os.killpg(run.pid, signal.SIGINT)  # as a terminal does: the whole process group
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err
+    assert err == f"klinggen: interrupted; {out} is untouched\n"
+    assert [p.name for p in out.iterdir()] == ["kept.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging directory left behind
