@@ -80,9 +80,8 @@ def _render_files(
     files["openapi.json"] = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     try:
         modules = models.result()
-    except (
-        Exception
-    ) as exc:  # a schema shape the checks let through but the model generator rejects
+    except Exception as exc:
+        # a schema shape the checks let through but the model generator rejects
         detail = " ".join(str(exc).split())[:500]
         raise SpecError(
             [

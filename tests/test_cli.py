@@ -18,6 +18,11 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
+def connection(emu: Emulator, tmp_path: Path) -> list[str]:
+    """The flags that point `kling` at the emulator, with a key and a job journal."""
+    return ["--emulator", emu.url, "--key", "test-key", "--journal", str(tmp_path / "jobs.db")]
+
+
 def kling(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)
     captured = capsys.readouterr()
@@ -48,12 +53,7 @@ def test_run_with_a_local_file_and_download(
     args = [
         "run",
         "v2.6/pro/image-to-video",
-        "--emulator",
-        emu.url,
-        "--key",
-        "test-key",
-        "--journal",
-        str(tmp_path / "jobs.db"),
+        *connection(emu, tmp_path),
         "--prompt",
         "A king walks",
         "--start-image-url",
@@ -75,16 +75,7 @@ def test_run_with_a_local_file_and_download(
     assert record.input["duration"] == "10" and record.input["generate_audio"] is False
     assert record.input["start_image_url"].startswith(emu.url)  # uploaded to the emulator's storage
     code, stdout, _ = kling(
-        [
-            "resume",
-            request_id,
-            "--emulator",
-            emu.url,
-            "--key",
-            "test-key",
-            "--journal",
-            str(tmp_path / "jobs.db"),
-        ],
+        ["resume", request_id, *connection(emu, tmp_path)],
         capsys,
     )
     assert code == 0 and json.loads(stdout)["video"]["url"] == result["video"]["url"]
@@ -97,12 +88,7 @@ def test_invalid_input_is_listed_with_paths(
     args = [
         "run",
         "v3/pro/text-to-video",
-        "--emulator",
-        emu.url,
-        "--key",
-        "k",
-        "--journal",
-        str(tmp_path / "j.db"),
+        *connection(emu, tmp_path),
         "--prompt",
         "x",
         "--multi-prompt",

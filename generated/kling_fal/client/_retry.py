@@ -55,6 +55,15 @@ def _pause(policy: Retry, attempt: int, error: KlingAPIError) -> float:
     return policy.delay(attempt, error.retry_after)
 
 
+def _retry_delay(policy: Retry, op: Operation, attempt: int, error: KlingAPIError) -> float:
+    """The pause before trying again after ``error``; raises ``error`` when it is not retried."""
+    if attempt >= policy.attempts or not retryable(error, op):
+        raise error from None
+    delay = _pause(policy, attempt, error)
+    log.debug("%s failed (%s); retry %d in %.2f s", op, type(error).__name__, attempt, delay)
+    return delay
+
+
 def call(
     policy: Retry,
     op: Operation,
@@ -69,13 +78,7 @@ def call(
             error = translate(exc)
             if error is None:
                 raise
-            if attempt >= policy.attempts or not retryable(error, op):
-                raise error from None
-            delay = _pause(policy, attempt, error)
-            log.debug(
-                "%s failed (%s); retry %d in %.2f s", op, type(error).__name__, attempt, delay
-            )
-            time.sleep(delay)
+            time.sleep(_retry_delay(policy, op, attempt, error))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -93,11 +96,5 @@ async def acall(
             error = translate(exc)
             if error is None:
                 raise
-            if attempt >= policy.attempts or not retryable(error, op):
-                raise error from None
-            delay = _pause(policy, attempt, error)
-            log.debug(
-                "%s failed (%s); retry %d in %.2f s", op, type(error).__name__, attempt, delay
-            )
-            await asyncio.sleep(delay)
+            await asyncio.sleep(_retry_delay(policy, op, attempt, error))
     raise AssertionError("unreachable")  # pragma: no cover
