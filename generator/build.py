@@ -6,17 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.assemble import Spec, assemble
-from generator.background import Worker
-from generator.build_ir import build_ir
-from generator.bundle import build_bundle
 from generator.diagnostics import Diagnostic, SpecError, message
-from generator.fixtures import attach_fixtures
-from generator.history import attach_history
-from generator.ir import Api
-from generator.load import load_dir
-from generator.render import header_for, render_all
-from generator.validate import check_semantics, check_structure, openapi_problems
+from generator.frontend.assemble import Spec, assemble
+from generator.frontend.load import load_dir
+from generator.frontend.validate import check_semantics, check_structure, openapi_problems
+from generator.history.steps import attach_history
+from generator.ir.build import build_ir
+from generator.ir.fixtures import attach_fixtures
+from generator.ir.model import Api
+from generator.output.background import Worker
+from generator.output.render import header_for, render_all
+from generator.targets.openapi.bundle import build_bundle
 
 MODEL_PATHS = {"input": "kling_fal/models/inputs.py", "output": "kling_fal/models/outputs.py"}
 
@@ -42,7 +42,7 @@ def render(spec_dir: Path, template_dirs: tuple[Path, ...], models: Worker) -> d
     """Every output file's unformatted text, in memory.
 
     The two slow stages run in other processes meanwhile: datamodel-code-generator in `models`
-    (a `Worker` warmed up with `generator.models.warm_up`) and the OpenAPI 3.1 check in one forked
+    (a `Worker` warmed up with `generator.targets.python.models.warm_up`) and the OpenAPI 3.1 check in one forked
     here. The check's verdict is awaited before anything is returned, so a spec it rejects still
     writes nothing; when a later stage fails on such a spec, the spec's problems are reported.
     """
@@ -69,7 +69,7 @@ def _render_files(
     template_dirs: tuple[Path, ...],
     models: Worker,
 ) -> dict[str, str]:
-    from generator.models import model_modules
+    from generator.targets.python.models import model_modules
 
     api = _build(spec, bundle, spec_dir, openapi=False)
     roots: dict[str, set[str]] = {}

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import SpecError, TemplateError
+from generator.output.write import WriteError
 from generator.pipeline import Options, check, generate, load_api
 from generator.settings import template_dirs
-from generator.write import WriteError
 
 EXIT_OK, EXIT_SPEC, EXIT_STALE, EXIT_INTERNAL, EXIT_BREAKING = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # as a shell reports SIGINT
@@ -87,11 +87,11 @@ def _history_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def _history_main(args: argparse.Namespace) -> int:
     """Run diff, import or new-endpoint (SpecError propagates to main)."""
-    from generator.diff import diff_views
-    from generator.diff_report import markdown_report, text_report
-    from generator.fal_import import import_documents
-    from generator.scaffold import new_endpoint
-    from generator.spec_source import spec_views
+    from generator.fal.importer import import_documents
+    from generator.fal.scaffold import new_endpoint
+    from generator.history.diff import diff_views
+    from generator.history.report import markdown_report, text_report
+    from generator.history.source import spec_views
 
     if args.command == "new-endpoint":
         path = new_endpoint(args.spec, args.endpoint_id, args.like)
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("diff", "import", "new-endpoint"):
             return _history_main(args)
         if args.command == "ir" and args.doc:
-            from generator.ir_doc import ir_reference
+            from generator.ir.doc import ir_reference
 
             print(ir_reference(), end="")
             return EXIT_OK

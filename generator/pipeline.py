@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.output.stamp import STAMP, input_hash, is_current, output_hash, stamp_text
+from generator.output.write import differences, materialize, staging, swap_in, tree
 from generator.settings import TEMPLATES
-from generator.stamp import STAMP, input_hash, is_current, output_hash, stamp_text
-from generator.write import differences, materialize, staging, swap_in, tree
 
 if TYPE_CHECKING:
-    from generator.ir import Api
+    from generator.ir.model import Api
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +36,8 @@ def render(options: Options) -> dict[str, str]:
     The process that runs datamodel-code-generator is forked first, before the heavy stages are
     imported here, so that its own imports overlap theirs.
     """
-    from generator.background import Worker
-    from generator.models import warm_up
+    from generator.output.background import Worker
+    from generator.targets.python.models import warm_up
 
     with Worker(warm_up) as models:
         from generator.build import render as render_files

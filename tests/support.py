@@ -10,7 +10,8 @@ SPEC = ROOT / "spec"
 # KLING_TEST_GENERATED points the package tests at another generated tree (e.g. a scratch one).
 GENERATED = Path(os.environ.get("KLING_TEST_GENERATED", ROOT / "generated"))
 MINI_SPEC = Path(__file__).parent / "specs" / "mini"
-REFERENCE = ROOT.parent / "shared" / "reference"
+# Facts about fal copied into the repo (tests/data/reference/README.md names the sources).
+REFERENCE = Path(__file__).parent / "data" / "reference"
 
 
 def edit(path: Path, old: str, new: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.background import Worker
+from generator.output.background import Worker
 
 
 def _pid_and(value: int) -> tuple[int, int]:

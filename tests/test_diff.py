@@ -9,12 +9,12 @@ import pytest
 from support import MINI_SPEC, ROOT, SPEC, edit
 
 from generator.cli import main
-from generator.diff import DiffReport, diff_views
-from generator.diff_report import group_changes, markdown_groups
-from generator.load import load_dir
+from generator.frontend.load import load_dir
+from generator.history.diff import DiffReport, diff_views
+from generator.history.report import group_changes, markdown_groups
+from generator.history.source import load_labeled
+from generator.history.view import view
 from generator.pipeline import Options, generate
-from generator.spec_source import load_labeled
-from generator.spec_view import view
 
 HISTORY = SPEC / "history" / "2026-02"
 MINI_ID = "fal-ai/kling-video/v9/pro/text-to-video"

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from support import MINI_SPEC
 
 from generator.cli import main
+from generator.output.write import tree
 from generator.pipeline import Options, generate
-from generator.write import tree
 
 FILES = sorted(p.relative_to(MINI_SPEC).as_posix() for p in MINI_SPEC.rglob("*.yaml"))
 EXAMPLES = int(os.environ.get("KLING_FUZZ_EXAMPLES", "10"))

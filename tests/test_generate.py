@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from support import GENERATED, ROOT, SPEC, edit
 
-from generator import write
 from generator.cli import main
+from generator.output import write
+from generator.output.stamp import _tool_versions
+from generator.output.write import WriteError, files_under, tree
 from generator.pipeline import Options, check, generate
 from generator.settings import template_cache
-from generator.stamp import _tool_versions
-from generator.write import WriteError, files_under, tree
 
 
 def test_generated_tree_matches_spec() -> None:

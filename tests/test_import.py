@@ -11,9 +11,9 @@ import pytest
 from support import REFERENCE, SPEC, edit
 
 from generator.cli import main
-from generator.fal_import import import_documents
-from generator.load import parse
-from generator.spec_view import load_spec, view
+from generator.fal.importer import import_documents
+from generator.frontend.load import parse
+from generator.history.view import load_spec, view
 
 DOC = REFERENCE / "fal-openapi-v2.6-pro-image-to-video.json"
 ENDPOINT = "fal-ai/kling-video/v2.6/pro/image-to-video"

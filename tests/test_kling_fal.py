@@ -14,7 +14,7 @@ import yaml
 from kling_fal import KlingValidationError, models
 from support import GENERATED, REFERENCE, SPEC
 
-from generator.ir import Api
+from generator.ir.model import Api
 from generator.pipeline import load_api
 
 V26_I2V = "fal-ai/kling-video/v2.6/pro/image-to-video"

@@ -9,10 +9,10 @@ import pytest
 from support import ROOT, SPEC
 
 from generator.cli import main
-from generator.load import parse
+from generator.frontend.load import parse
+from generator.output.stamp import STAMP
+from generator.output.write import tree
 from generator.pipeline import Options, generate
-from generator.stamp import STAMP
-from generator.write import tree
 
 NEW = "fal-ai/kling-video/v3.1/pro/image-to-video"
 LIKE = "fal-ai/kling-video/v3/pro/image-to-video"

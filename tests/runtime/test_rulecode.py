@@ -12,7 +12,7 @@ from kling_fal_template._runtime import Cond, Rule, evaluate, install
 from kling_fal_template._runtime.rulecode import checker, compile_rules
 from pydantic import BaseModel, ConfigDict
 
-from generator.rules_vocab import KINDS  # every kind the spec may use
+from generator.frontend.rules_vocab import KINDS  # every kind the spec may use
 
 FIELDS = ("a", "b")
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.assemble import Spec, assemble
-from generator.bundle import build_bundle
-from generator.load import load_dir
-from generator.schema_walk import ref_name, resolve
-from generator.validate import check_semantics, check_structure
+from generator.frontend.assemble import Spec, assemble
+from generator.frontend.load import load_dir
+from generator.frontend.schema_walk import ref_name, resolve
+from generator.frontend.validate import check_semantics, check_structure
+from generator.targets.openapi.bundle import build_bundle
 
 LIMIT_KEYS = (
     "minLength",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.assemble import ENDPOINT_PREFIX
+from generator.frontend.assemble import ENDPOINT_PREFIX
 
 TIER_WORDS = ("standard", "pro", "master", "4k", "turbo")
 _VERSION = re.compile(r"v(\d+(?:\.\d+)*)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir import Api, Field, Schema, TypeRef
+from generator.ir.model import Api, Field, Schema, TypeRef
 
 _EXTENSIONS = {"video": ".mp4", "audio": ".mp3", "image": ".png", "file": ".bin"}
 _CONTENT_TYPES = {

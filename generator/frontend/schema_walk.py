@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.load import escape
+from generator.frontend.load import escape
 
 REF_PREFIX = "#/components/schemas/"
 _SUB_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")

@@ -12,9 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from generator.assemble import Spec
 from generator.diagnostics import Diagnostic, SpecError, message
-from generator.spec_view import SpecView, load_spec, view
+from generator.frontend.assemble import Spec
+from generator.history.view import SpecView, load_spec, view
 
 DEFAULT_SPEC_PATH = "spec"
 

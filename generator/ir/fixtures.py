@@ -10,9 +10,9 @@ import copy
 from dataclasses import replace
 from typing import Any
 
-from generator.build_ir import value
-from generator.ir import Api, Endpoint, Expectation, Field, Fixture, RuntimeRule, Schema
-from generator.payloads import PayloadBuilder
+from generator.ir.build import value
+from generator.ir.model import Api, Endpoint, Expectation, Field, Fixture, RuntimeRule, Schema
+from generator.ir.payloads import PayloadBuilder
 
 _WRONG_TYPE: dict[str, Any] = {
     "string": {"unexpected": "object"},

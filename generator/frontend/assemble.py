@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.diagnostics import Diagnostic, SpecError, message
-from generator.load import SpecFile, pointer
+from generator.frontend.load import SpecFile, pointer
 
 ROOT_FILE = "openapi.yaml"
 _SCHEMA_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.endpoint_names import pascal
-from generator.rules_vocab import field_refs
-from generator.schema_walk import REF_PREFIX, ref_name
+from generator.fal.names import pascal
+from generator.frontend.rules_vocab import field_refs
+from generator.frontend.schema_walk import REF_PREFIX, ref_name
 
 _SCHEMA_KEYS = (
     "$ref",

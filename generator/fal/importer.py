@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.assemble import ENDPOINT_PREFIX, Spec, assemble
 from generator.diagnostics import Diagnostic, SpecError
-from generator.diff import DiffReport, diff_views, schema_changes
-from generator.endpoint_names import display_title, id_parts
-from generator.fal_convert import Converter, keep_ours
-from generator.fal_doc import FalDoc, read_doc
-from generator.load import HISTORY_DIR, load_dir
-from generator.spec_source import load_labeled
-from generator.spec_view import flatten, view
-from generator.spec_yaml import dump
-from generator.validate import check_structure
+from generator.fal.convert import Converter, keep_ours
+from generator.fal.doc import FalDoc, read_doc
+from generator.fal.names import display_title, id_parts
+from generator.frontend.assemble import ENDPOINT_PREFIX, Spec, assemble
+from generator.frontend.load import HISTORY_DIR, load_dir
+from generator.frontend.spec_yaml import dump
+from generator.frontend.validate import check_structure
+from generator.history.diff import DiffReport, diff_views, schema_changes
+from generator.history.source import load_labeled
+from generator.history.view import flatten, view
 
 FAL_LABEL = "fal's documents"
 FORK_SUFFIX = "Fal"  # --check keeps fal's version of a shared type beside ours under Name + Fal

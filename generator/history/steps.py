@@ -6,13 +6,13 @@ from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
-from generator.assemble import Spec
-from generator.diff import diff_views
-from generator.diff_report import group_changes
-from generator.ir import Api, HistoryStep
-from generator.load import HISTORY_DIR
-from generator.spec_source import load_labeled
-from generator.spec_view import SpecView, view
+from generator.frontend.assemble import Spec
+from generator.frontend.load import HISTORY_DIR
+from generator.history.diff import diff_views
+from generator.history.report import group_changes
+from generator.history.source import load_labeled
+from generator.history.view import SpecView, view
+from generator.ir.model import Api, HistoryStep
 
 CURRENT = "current"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.rules_vocab import field_refs
+from generator.frontend.rules_vocab import field_refs
 
 # kind -> breaking in a request; responses flip the kinds in FLIPPED (a response that may now
 # lack a field or carry a new value or size breaks its readers)

@@ -10,8 +10,8 @@ from typing import Any
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 from datamodel_code_generator.enums import StrictTypes
 
-from generator.ir import EnumDef
-from generator.schema_walk import REF_PREFIX, all_refs
+from generator.frontend.schema_walk import REF_PREFIX, all_refs
+from generator.ir.model import EnumDef
 from generator.settings import TEMPLATES
 
 _COMMON: dict[str, Any] = {

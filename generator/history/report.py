@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.diff import Change, DiffReport
-from generator.ir import ChangeGroup
+from generator.history.diff import Change, DiffReport
+from generator.ir.model import ChangeGroup
 
 _PHRASES = {
     "endpoint-added": "endpoint added",

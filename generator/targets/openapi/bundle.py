@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.assemble import Spec
-from generator.naming import snake
+from generator.frontend.assemble import Spec
+from generator.targets.python.naming import snake
 
 _REQUEST_ID = {
     "in": "path",

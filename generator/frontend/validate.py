@@ -9,11 +9,11 @@ from typing import Any
 import jsonschema
 import yaml
 
-from generator.assemble import Located, Spec
 from generator.diagnostics import Diagnostic, SpecError
-from generator.load import SpecFile, pointer
-from generator.rules_vocab import ARRAY_KINDS, field_refs, kind_of
-from generator.schema_walk import (
+from generator.frontend.assemble import Located, Spec
+from generator.frontend.load import SpecFile, pointer
+from generator.frontend.rules_vocab import ARRAY_KINDS, field_refs, kind_of
+from generator.frontend.schema_walk import (
     REF_PREFIX,
     all_refs,
     enum_values,

@@ -1,11 +1,11 @@
-"""Markdown reference of the IR that templates see, made from generator/ir.py itself."""
+"""Markdown reference of the IR that templates see, made from generator/ir/model.py itself."""
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
 
-from generator import ir
+from generator.ir import model as ir
 
 _ORDER = (
     "Api",

@@ -6,8 +6,18 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from generator.assemble import Located, Spec
-from generator.ir import (
+from generator.frontend.assemble import Located, Spec
+from generator.frontend.load import SpecFile, escape
+from generator.frontend.rules_vocab import cond_field, field_refs, kind_of, primary_field
+from generator.frontend.schema_walk import (
+    REF_PREFIX,
+    all_refs,
+    item_schema,
+    properties,
+    ref_name,
+    resolve,
+)
+from generator.ir.model import (
     Api,
     Endpoint,
     EnumDef,
@@ -22,10 +32,7 @@ from generator.ir import (
     TypeRef,
     Value,
 )
-from generator.load import SpecFile, escape
-from generator.naming import enum_members, snake
-from generator.rules_vocab import cond_field, field_refs, kind_of, primary_field
-from generator.schema_walk import REF_PREFIX, all_refs, item_schema, properties, ref_name, resolve
+from generator.targets.python.naming import enum_members, snake
 
 _CONSTRAINTS = (
     "minLength",

@@ -13,8 +13,8 @@ from typing import Any
 import jinja2
 
 from generator.diagnostics import TemplateError
-from generator.ir import Api
-from generator.load import parse
+from generator.frontend.load import parse
+from generator.ir.model import Api
 from generator.settings import TEMPLATES, template_cache
 
 PACKAGE_ROOT = "package"

@@ -12,10 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from generator.write import files_under
+from generator.output.write import files_under
 
 STAMP = ".klinggen-stamp"
-_GENERATOR = Path(__file__).resolve().parent
+_GENERATOR = Path(__file__).resolve().parent.parent
 _TOOLS = ("datamodel_code_generator", "ruff", "jinja2", "pydantic")
 
 

@@ -12,12 +12,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.assemble import ENDPOINT_PREFIX, ROOT_FILE, Spec, assemble
 from generator.diagnostics import Diagnostic, SpecError, message
-from generator.endpoint_names import IdParts, display_title, id_parts, pascal, schema_title
-from generator.load import load_dir
-from generator.spec_yaml import dump
-from generator.validate import check_structure
+from generator.fal.names import IdParts, display_title, id_parts, pascal, schema_title
+from generator.frontend.assemble import ENDPOINT_PREFIX, ROOT_FILE, Spec, assemble
+from generator.frontend.load import load_dir
+from generator.frontend.spec_yaml import dump
+from generator.frontend.validate import check_structure
 
 _ID = re.compile(r"fal-ai/kling-video/[a-z0-9.\-]+(/[a-z0-9.\-]+)*")
 _SUFFIX = re.compile(r"(Request|Input|Output)$")

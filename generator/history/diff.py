@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diff_kinds import is_breaking, limit_kind, rule_fields, rule_kind, shown
-from generator.spec_view import EndpointView, Node, SpecView, parent_of
+from generator.history.kinds import is_breaking, limit_kind, rule_fields, rule_kind, shown
+from generator.history.view import EndpointView, Node, SpecView, parent_of
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

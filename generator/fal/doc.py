@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.assemble import ENDPOINT_PREFIX
 from generator.diagnostics import Diagnostic, SpecError, message
-from generator.load import SpecFile, parse, pointer
-from generator.schema_walk import REF_PREFIX, all_refs
+from generator.frontend.assemble import ENDPOINT_PREFIX
+from generator.frontend.load import SpecFile, parse, pointer
+from generator.frontend.schema_walk import REF_PREFIX, all_refs
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Stage 1, the front end: read spec/ (load), merge it (assemble), check it (validate)."""

@@ -1,0 +1,1 @@
+"""Stage 2, the intermediate representation templates see, and the fixtures derived from it."""

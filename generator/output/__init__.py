@@ -1,0 +1,1 @@
+"""Stage 4, output: render templates, run workers, write, format, stamp and swap the tree in."""
