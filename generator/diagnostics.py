@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MESSAGES: dict[str, str] = {
     "yaml-syntax": "the file is not valid YAML: {detail}",
+    "yaml-tab": "tab character at column {column} (YAML indentation must use spaces)",
     "yaml-duplicate-key": "key {key!r} appears twice in the same mapping",
     "yaml-not-mapping": "the top level of a spec file must be a mapping",
-    "yaml-unknown-top-key": "unknown top-level key {key!r} (allowed: {allowed})",
+    "yaml-unknown-top-key": "unknown top-level key {key!r} (allowed: {allowed}){suggestion}",
+    "unknown-keyword": "unknown keyword {key!r} in {where}{suggestion}",
+    "required-unknown": "required names {key!r}, which is not in properties{suggestion}",
+    "order-properties-missing": "x-fal-order-properties lacks the property {key!r}",
+    "order-properties-unknown": "x-fal-order-properties names {key!r}, which is not in properties{suggestion}",
     "schema-name": "schema name {key!r} must be PascalCase letters and digits (it becomes a class name)",
     "schema-duplicate": "schema {key!r} is already defined in {other}",
     "endpoint-duplicate": "endpoint id {key!r} is already defined in {other}",
     "endpoint-path-mismatch": "endpoint id {key!r} does not match its file path (expected {expected})",
-    "ref-missing": "$ref {key!r} points to nothing",
+    "ref-missing": "$ref {key!r} points to nothing{suggestion}",
     "ref-cycle": "$ref cycle: {detail}",
     "openapi-invalid": "not valid OpenAPI 3.1: {detail}",
     "extension-invalid": "invalid {key}: {detail}",
@@ -52,9 +59,10 @@ class Diagnostic:
     hint: str = ""
 
     def render(self) -> str:
-        """`file:line #/pointer: error[code] message. hint: ...`"""
+        """`file:line #/pointer: error[code] message. hint: ...` (no full stop after a question)"""
         text = f"{self.file}:{self.line} #{self.pointer}: error[{self.code}] {self.message}"
-        return f"{text}. hint: {self.hint}" if self.hint else text
+        stop = "" if text.endswith("?") else "."
+        return f"{text}{stop} hint: {self.hint}" if self.hint else text
 
 
 class TemplateError(Exception):
@@ -67,6 +75,12 @@ class SpecError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = sorted(diagnostics, key=lambda d: (d.file, d.line, d.pointer, d.code))
         super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+
+def did_you_mean(word: str, candidates: Iterable[str], *, prefix: str = "") -> str:
+    """The suffix "; did you mean 'x'?" naming `prefix` + the candidate closest to `word`, or ""."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1)
+    return f"; did you mean {prefix + close[0]!r}?" if close else ""
 
 
 def message(code: str, **fields: object) -> str:

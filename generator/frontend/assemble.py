@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Diagnostic, SpecError, message
+from generator.diagnostics import Diagnostic, SpecError, did_you_mean, message
 from generator.frontend.load import SpecFile, pointer
 
 ROOT_FILE = "openapi.yaml"
@@ -16,6 +16,11 @@ _TOP_KEYS = {
     "root": {"openapi", "info", "servers", "security", "components", "x-kling-naming-drift"},
     "endpoint": {"x-kling-endpoint", "components"},
     "other": {"components", "x-kling-internal"},
+}
+_COMPONENT_KEYS = {
+    "root": {"schemas", "securitySchemes"},
+    "endpoint": {"schemas"},
+    "other": {"schemas"},
 }
 
 
@@ -55,6 +60,37 @@ def _expected_id(spec_file: SpecFile) -> str:
     return ENDPOINT_PREFIX + relative.removeprefix("endpoints/").removesuffix(".yaml")
 
 
+def _unknown_keys(spec_file: SpecFile, kind: str) -> list[Diagnostic]:
+    """Top-level and `components` keys the generator does not read."""
+    allowed = _TOP_KEYS[kind]
+    found = [
+        spec_file.diag(
+            "yaml-unknown-top-key",
+            pointer(key),
+            key=key,
+            allowed=", ".join(sorted(allowed)),
+            suggestion=did_you_mean(str(key), allowed),
+        )
+        for key in spec_file.data
+        if key not in allowed
+    ]
+    components = spec_file.data.get("components")
+    known = _COMPONENT_KEYS[kind]
+    for key in components if isinstance(components, dict) else ():
+        if key not in known:
+            close = did_you_mean(str(key), known)
+            found.append(
+                spec_file.diag(
+                    "unknown-keyword",
+                    pointer("components", key),
+                    key=key,
+                    where="components",
+                    suggestion=close,
+                )
+            )
+    return found
+
+
 def assemble(files: tuple[SpecFile, ...]) -> Spec:
     """Merge files; raise SpecError on duplicates, unknown top-level keys or misplaced endpoints."""
     problems: list[Diagnostic] = []
@@ -65,17 +101,7 @@ def assemble(files: tuple[SpecFile, ...]) -> Spec:
     root = next((f for f in files if _kind(f) == "root"), None)
     for spec_file in files:
         kind = _kind(spec_file)
-        allowed = _TOP_KEYS[kind]
-        for key in spec_file.data:
-            if key not in allowed:
-                problems.append(
-                    spec_file.diag(
-                        "yaml-unknown-top-key",
-                        pointer(key),
-                        key=key,
-                        allowed=", ".join(sorted(allowed)),
-                    )
-                )
+        problems += _unknown_keys(spec_file, kind)
         components = spec_file.data.get("components")
         found = components.get("schemas", {}) if isinstance(components, dict) else {}
         for name, body in (found if isinstance(found, dict) else {}).items():

@@ -68,24 +68,24 @@ def _walk(node: yaml.Node, at: str, lines: dict[str, int], dupes: list[tuple[str
             _walk(item, f"{at}/{index}", lines, dupes)
 
 
+def _is_tab(text: str, mark: yaml.Mark) -> bool:
+    rows = text.split("\n")
+    return mark.line < len(rows) and rows[mark.line][mark.column : mark.column + 1] == "\t"
+
+
 def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> SpecError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem_mark", None)
+    mark = problem or getattr(exc, "context_mark", None)
     # a ReaderError (control character) knows only its character position
     position = text[: getattr(exc, "position", 0)].count("\n") + 1
     line = mark.line + 1 if mark is not None else position
-    parts = (getattr(exc, "context", None), getattr(exc, "problem", None))
-    detail = " ".join(str(p) for p in parts if p) or str(exc).splitlines()[0]
-    return SpecError(
-        [
-            Diagnostic(
-                code="yaml-syntax",
-                file=path,
-                line=line,
-                pointer="",
-                message=message("yaml-syntax", detail=detail),
-            )
-        ]
-    )
+    if problem is not None and _is_tab(text, problem):
+        code, said = "yaml-tab", message("yaml-tab", column=problem.column + 1)
+    else:
+        parts = (getattr(exc, "context", None), getattr(exc, "problem", None))
+        detail = " ".join(str(p) for p in parts if p) or str(exc).splitlines()[0]
+        code, said = "yaml-syntax", message("yaml-syntax", detail=detail)
+    return SpecError([Diagnostic(code=code, file=path, line=line, pointer="", message=said)])
 
 
 def parse(path: str, text: str) -> SpecFile:

@@ -25,13 +25,15 @@ def subschemas(body: Any, at: str) -> Iterator[tuple[str, dict[str, Any]]]:
     if not isinstance(body, dict):
         return
     yield at, body
-    for name, prop in (body.get("properties") or {}).items():
+    props = body.get("properties")
+    for name, prop in props.items() if isinstance(props, dict) else ():
         yield from subschemas(prop, f"{at}/properties/{escape(str(name))}")
     for key in _SUB_ONE:
         if isinstance(body.get(key), dict):
             yield from subschemas(body[key], f"{at}/{key}")
     for key in _SUB_LISTS:
-        for index, sub in enumerate(body.get(key) or []):
+        subs = body.get(key)
+        for index, sub in enumerate(subs) if isinstance(subs, list) else ():
             yield from subschemas(sub, f"{at}/{key}/{index}")
 
 

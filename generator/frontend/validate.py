@@ -1,15 +1,13 @@
-"""Validate the assembled spec: extension schema, $refs, enums, defaults, rules, OpenAPI 3.1, examples."""
+"""Validate the assembled spec: extension schema, closed vocabularies, $refs, enums, defaults, rules,
+OpenAPI 3.1, examples."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
-from generator.diagnostics import Diagnostic, SpecError
+from generator.diagnostics import Diagnostic, SpecError, did_you_mean
 from generator.frontend.assemble import Located, Spec
 from generator.frontend.load import SpecFile, pointer
 from generator.frontend.rules_vocab import ARRAY_KINDS, field_refs, kind_of
@@ -22,6 +20,7 @@ from generator.frontend.schema_walk import (
     resolve,
     subschemas,
 )
+from generator.frontend.strict import extension_errors, schema_problems
 
 _MAX_LOCATED = 100  # the OpenAPI check stops locating problems after this many
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -32,24 +31,6 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "array": (list,),
     "object": (dict,),
 }
-
-
-@cache
-def _extension_schema() -> dict[str, Any]:
-    text = (Path(__file__).parent / "extensions.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = yaml.safe_load(text)
-    return loaded
-
-
-def _ext_errors(spec_file: SpecFile, at: str, data: Any, part: str, label: str) -> list[Diagnostic]:
-    root = _extension_schema()
-    schema = {"$defs": root["$defs"], **root[part]}
-    validator = jsonschema.Draft202012Validator(schema)
-    found = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        where = at + pointer(*error.absolute_path)
-        found.append(spec_file.diag("extension-invalid", where, key=label, detail=error.message))
-    return found
 
 
 def _is_type(value: Any, json_type: str) -> bool:
@@ -77,29 +58,18 @@ class _Checker:
     def extensions(self) -> None:
         spec = self.spec
         drift = spec.root.data.get("x-kling-naming-drift", [])
-        self.problems += _ext_errors(
+        self.problems += extension_errors(
             spec.root, "/x-kling-naming-drift", drift, "naming_drift", "x-kling-naming-drift"
         )
         for loc in spec.endpoints:
-            self.problems += _ext_errors(
+            self.problems += extension_errors(
                 loc.file, loc.pointer, loc.data, "endpoint", "x-kling-endpoint"
             )
         for loc in spec.internal:
-            self.problems += _ext_errors(
+            self.problems += extension_errors(
                 loc.file, loc.pointer, loc.data, "internal", "x-kling-internal"
             )
-        for loc in spec.schemas.values():
-            for at, node in subschemas(loc.data, loc.pointer):
-                if "x-fal" in node:
-                    self.problems += _ext_errors(
-                        loc.file, at + "/x-fal", node["x-fal"], "fal", "x-fal"
-                    )
-                if "x-kling-rules" in node:
-                    rules_at = at + "/x-kling-rules"
-                    found = _ext_errors(
-                        loc.file, rules_at, node["x-kling-rules"], "rules", "x-kling-rules"
-                    )
-                    self.problems += found
+        self.problems += schema_problems(spec)
 
     def refs(self) -> None:
         for spec_file in self.spec.files:
@@ -107,7 +77,10 @@ class _Checker:
                 name = ref.removeprefix(REF_PREFIX)
                 if not ref.startswith(REF_PREFIX) or name not in self.spec.schemas:
                     hint = "refs look like #/components/schemas/Name; defined names are global"
-                    self.add(spec_file, "ref-missing", at, hint=hint, key=ref)
+                    close = did_you_mean(
+                        ref.rsplit("/", 1)[-1], self.spec.schemas, prefix=REF_PREFIX
+                    )
+                    self.add(spec_file, "ref-missing", at, hint=hint, key=ref, suggestion=close)
 
     def cycles(self) -> None:
         graph = {

@@ -1,0 +1,182 @@
+"""Closed vocabularies: every schema keyword, x- key and extension key is known, and `required` and
+`x-fal-order-properties` name real properties; a typo gets a did-you-mean instead of vanishing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from generator.diagnostics import Diagnostic, did_you_mean
+from generator.frontend.assemble import Spec
+from generator.frontend.load import SpecFile, escape, pointer
+from generator.frontend.schema_walk import properties, subschemas
+
+# The JSON Schema 2020-12 / OpenAPI 3.1 keywords a spec schema may use; the x- keys come from
+# `schema_extensions` in extensions.yaml.
+SCHEMA_KEYWORDS = frozenset(
+    {
+        "$ref",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "example",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "type",
+        "format",
+        "enum",
+        "const",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "items",
+        "prefixItems",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "properties",
+        "required",
+        "additionalProperties",
+        "minProperties",
+        "maxProperties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+    }
+)
+_ORDER = "x-fal-order-properties"
+
+
+@cache
+def extension_schema() -> dict[str, Any]:
+    """extensions.yaml: one JSON Schema per part (endpoint, fal, rules, ...) plus shared $defs."""
+    text = (Path(__file__).parent / "extensions.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
+
+
+@cache
+def _validator(part: str) -> jsonschema.Draft202012Validator:
+    root = extension_schema()
+    return jsonschema.Draft202012Validator({"$defs": root["$defs"], **root[part]})
+
+
+def extension_errors(
+    spec_file: SpecFile, at: str, data: Any, part: str, label: str
+) -> list[Diagnostic]:
+    """`data` (at `at`) checked against part `part` of extensions.yaml; unknown keys by name."""
+    found = []
+    errors = _validator(part).iter_errors(data)
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
+        where = at + pointer(*error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            for key in (k for k in error.instance if k not in known):
+                found.append(_unknown(spec_file, where + pointer(key), key, label, known))
+        else:
+            found.append(
+                spec_file.diag("extension-invalid", where, key=label, detail=error.message)
+            )
+    return found
+
+
+def _unknown(
+    spec_file: SpecFile, at: str, key: object, where: str, known: Any, hint: str = ""
+) -> Diagnostic:
+    suggestion = did_you_mean(str(key), known)
+    return spec_file.diag(
+        "unknown-keyword", at, hint=hint, key=key, where=where, suggestion=suggestion
+    )
+
+
+class _Strict:
+    """Collects the problems of every schema in one walk."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.bodies = {name: loc.data for name, loc in spec.schemas.items()}
+        self.extensions: dict[str, str] = extension_schema()["schema_extensions"]
+        self.problems: list[Diagnostic] = []
+
+    def keywords(self, spec_file: SpecFile, at: str, node: dict[str, Any]) -> None:
+        for key, value in node.items():
+            if key in SCHEMA_KEYWORDS:
+                continue
+            key_at = f"{at}/{escape(str(key))}"
+            part = self.extensions.get(key)
+            if part is not None:
+                self.problems += extension_errors(spec_file, key_at, value, part, key)
+                continue
+            known = SCHEMA_KEYWORDS | self.extensions.keys()
+            hint = ""
+            if str(key).startswith("x-") and not did_you_mean(str(key), known):
+                hint = f"the x- keys a schema may carry: {', '.join(sorted(self.extensions))}"
+            self.problems.append(_unknown(spec_file, key_at, key, "a schema", known, hint))
+
+    def required(self, spec_file: SpecFile, at: str, node: dict[str, Any]) -> None:
+        names = node.get("required")
+        if not isinstance(names, list):
+            return
+        declared = set(properties(self.bodies, node))
+        for key in ("allOf", "anyOf", "oneOf"):
+            for member in node.get(key) if isinstance(node.get(key), list) else ():
+                declared |= properties(self.bodies, member).keys()
+        for index, name in enumerate(names):
+            if isinstance(name, str) and name not in declared:
+                self.problems.append(
+                    spec_file.diag(
+                        "required-unknown",
+                        f"{at}/required/{index}",
+                        key=name,
+                        suggestion=did_you_mean(name, declared),
+                    )
+                )
+
+    def order(self, spec_file: SpecFile, at: str, node: dict[str, Any]) -> None:
+        order, props = node.get(_ORDER), node.get("properties")
+        if not isinstance(order, list):
+            return
+        props = props if isinstance(props, dict) else {}
+        missing = [name for name in props if name not in order]
+        for name in missing:
+            self.problems.append(
+                spec_file.diag("order-properties-missing", f"{at}/{_ORDER}", key=name)
+            )
+        for index, name in enumerate(order):
+            if name not in props:
+                self.problems.append(
+                    spec_file.diag(
+                        "order-properties-unknown",
+                        f"{at}/{_ORDER}/{index}",
+                        key=name,
+                        suggestion=did_you_mean(str(name), missing),
+                    )
+                )
+
+
+def _nodes(spec: Spec) -> Iterator[tuple[SpecFile, str, dict[str, Any]]]:
+    for loc in spec.schemas.values():
+        for at, node in subschemas(loc.data, loc.pointer):
+            yield loc.file, at, node
+
+
+def schema_problems(spec: Spec) -> list[Diagnostic]:
+    """Unknown keywords and invalid x- values in every schema, bad `required` and field orders."""
+    strict = _Strict(spec)
+    for spec_file, at, node in _nodes(spec):
+        strict.keywords(spec_file, at, node)
+        strict.required(spec_file, at, node)
+        strict.order(spec_file, at, node)
+    return strict.problems
