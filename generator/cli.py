@@ -91,7 +91,7 @@ def _history_main(args: argparse.Namespace) -> int:
     from generator.fal.scaffold import new_endpoint
     from generator.history.diff import diff_views
     from generator.history.report import markdown_report, text_report
-    from generator.history.source import spec_views
+    from generator.history.revisions import spec_views
 
     if args.command == "new-endpoint":
         path = new_endpoint(args.spec, args.endpoint_id, args.like)

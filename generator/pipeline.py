@@ -1,7 +1,13 @@
-"""spec/ -> load -> assemble -> validate -> IR -> bundle + models + templates -> generated/."""
+"""The one orchestrator: spec/ -> frontend -> IR -> targets -> output -> generated/.
+
+The stages are imported only inside the functions that run them: the process that runs
+datamodel-code-generator is forked first, so that its own imports overlap theirs, and a no-op
+`klinggen generate` (the stamp shows unchanged inputs) imports none of them.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +17,12 @@ from generator.output.write import differences, materialize, staging, swap_in, t
 from generator.settings import TEMPLATES
 
 if TYPE_CHECKING:
+    from generator.frontend.assemble import Spec
+    from generator.frontend.ast import SpecAst
     from generator.ir.model import Api
+    from generator.output.background import Worker
+
+MODEL_PATHS = {"input": "kling_fal/models/inputs.py", "output": "kling_fal/models/outputs.py"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,26 +34,102 @@ class Options:
     template_dirs: tuple[Path, ...] = ()
 
 
+def _front(spec_dir: Path) -> tuple[Spec, SpecAst, dict[str, Any]]:
+    """Load, assemble and structurally check the spec; its AST and the OpenAPI bundle."""
+    from generator.frontend.assemble import assemble
+    from generator.frontend.ast import build_ast
+    from generator.frontend.load import load_dir
+    from generator.frontend.validate import check_structure
+    from generator.targets.openapi.bundle import build_bundle
+
+    spec = assemble(load_dir(spec_dir))
+    check_structure(spec)
+    ast = build_ast(spec)
+    return spec, ast, build_bundle(ast)
+
+
+def _ir(spec: Spec, ast: SpecAst, bundle: dict[str, Any], spec_dir: Path, *, openapi: bool) -> Api:
+    """The semantic checks, then the IR with its fixtures and history."""
+    from generator.frontend.validate import check_semantics
+    from generator.history.steps import attach_history
+    from generator.ir.build import build_ir
+    from generator.ir.fixtures import attach_fixtures
+
+    check_semantics(spec, bundle, openapi=openapi)
+    return attach_history(attach_fixtures(build_ir(ast)), ast, spec_dir)
+
+
 def load_api(spec_dir: Path) -> tuple[Api, dict[str, Any]]:
     """Load, validate and build the IR and the bundle; raises SpecError on any spec problem."""
-    from generator.build import load_api as load  # the heavy stages load only when needed
-
-    return load(spec_dir)
+    spec, ast, bundle = _front(spec_dir)
+    return _ir(spec, ast, bundle, spec_dir, openapi=True), bundle
 
 
 def render(options: Options) -> dict[str, str]:
-    """Every output file's unformatted text, in memory (see generator.build.render).
+    """Every output file's unformatted text, in memory.
 
-    The process that runs datamodel-code-generator is forked first, before the heavy stages are
-    imported here, so that its own imports overlap theirs.
+    The two slow stages run in other processes meanwhile: datamodel-code-generator in a worker
+    forked before anything heavy is imported, and the OpenAPI 3.1 check in one forked once the
+    spec is loaded. The check's verdict is awaited before anything is returned, so a spec it
+    rejects still writes nothing; when a later stage fails on such a spec, its problems are
+    reported.
     """
     from generator.output.background import Worker
     from generator.targets.python.models import warm_up
 
     with Worker(warm_up) as models:
-        from generator.build import render as render_files
+        from generator.diagnostics import SpecError
+        from generator.frontend.validate import openapi_problems
 
-        return render_files(options.spec_dir, options.template_dirs, models)
+        spec, ast, bundle = _front(options.spec_dir)
+        with Worker() as openapi:
+            openapi.submit(openapi_problems, spec, bundle)
+            try:
+                files = _render_files(spec, ast, bundle, options, models)
+            except Exception:
+                problems = openapi.result()
+                if problems:
+                    raise SpecError(problems) from None
+                raise
+            problems = openapi.result()
+        if problems:
+            raise SpecError(problems)
+        return files
+
+
+def _render_files(
+    spec: Spec, ast: SpecAst, bundle: dict[str, Any], options: Options, models: Worker
+) -> dict[str, str]:
+    from generator.diagnostics import Diagnostic, SpecError, message
+    from generator.output.render import header_for, render_all
+    from generator.targets.python.models import model_modules
+
+    api = _ir(spec, ast, bundle, options.spec_dir, openapi=False)
+    roots: dict[str, set[str]] = {}
+    for schema in api.schemas:
+        roots.setdefault(schema.role, set()).add(schema.name)
+    models.submit(model_modules, roots, api.enums, bundle, header_for("x.py"))
+    files = render_all(api, options.template_dirs)
+    files["openapi.json"] = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    try:
+        modules = models.result()
+    except Exception as exc:
+        # a schema shape the checks let through but the model generator rejects
+        detail = " ".join(str(exc).split())[:500]
+        raise SpecError(
+            [
+                Diagnostic(
+                    code="codegen-failed",
+                    file=api.endpoints[0].source.file if api.endpoints else "spec",
+                    line=1,
+                    pointer="",
+                    message=message("codegen-failed", detail=detail),
+                )
+            ]
+        ) from None
+    for role, code in modules.items():
+        files[MODEL_PATHS[role]] = code
+    return files
 
 
 def _inputs(options: Options) -> str:

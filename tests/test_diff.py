@@ -12,7 +12,7 @@ from generator.cli import main
 from generator.frontend.load import load_dir
 from generator.history.diff import DiffReport, diff_views
 from generator.history.report import group_changes, markdown_groups
-from generator.history.source import load_labeled
+from generator.history.snapshots import load_labeled
 from generator.history.view import view
 from generator.pipeline import Options, generate
 

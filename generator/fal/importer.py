@@ -21,11 +21,12 @@ from generator.fal.convert import Converter, keep_ours
 from generator.fal.doc import FalDoc, read_doc
 from generator.fal.names import display_title, id_parts
 from generator.frontend.assemble import ENDPOINT_PREFIX, Spec, assemble
+from generator.frontend.ast import SpecAst
 from generator.frontend.load import HISTORY_DIR, load_dir
 from generator.frontend.spec_yaml import dump
 from generator.frontend.validate import check_structure
 from generator.history.diff import DiffReport, diff_views, schema_changes
-from generator.history.source import load_labeled
+from generator.history.snapshots import load_labeled
 from generator.history.view import flatten, view
 
 FAL_LABEL = "fal's documents"
@@ -167,7 +168,7 @@ def _write(spec_root: Path, rel: str, data: dict[str, Any]) -> None:
 
 
 def _decide(
-    planner: _Planner, forked: dict[str, str], original: Spec, compared: Spec
+    planner: _Planner, forked: dict[str, str], original: SpecAst, compared: SpecAst
 ) -> tuple[dict[str, str], dict[str, str], list[Diagnostic]]:
     """Pass B: which fal types to define in the endpoint file and which to refer to ours."""
     keys, refs, problems = {}, {}, []
@@ -184,11 +185,11 @@ def _decide(
         if not changes:
             refs[title] = ours
         elif part and planner.loc is not None:
-            loc = original.schemas[ours]
+            named = original.schema(ours)
             problems.append(
-                loc.file.diag(
+                named.file.diag(
                     "import-shared-schema",
-                    loc.pointer,
+                    named.body.loc.pointer,
                     hint="edit it there by hand; `klinggen import --check` lists the differences",
                     key=ours,
                     endpoint=planner.doc.endpoint_id,

@@ -6,23 +6,15 @@ from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
-from generator.frontend.assemble import Spec
+from generator.frontend.ast import SpecAst
 from generator.frontend.load import HISTORY_DIR
 from generator.history.diff import diff_views
 from generator.history.report import group_changes
-from generator.history.source import load_labeled
+from generator.history.snapshots import load_labeled, snapshots
 from generator.history.view import SpecView, view
 from generator.ir.model import Api, HistoryStep
 
 CURRENT = "current"
-
-
-def snapshots(spec_dir: Path) -> tuple[Path, ...]:
-    """The snapshot directories under `<spec_dir>/history/`, sorted by name (oldest first)."""
-    base = spec_dir / HISTORY_DIR
-    if not base.is_dir():
-        return ()
-    return tuple(sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.name))
 
 
 def step(old: SpecView, new: SpecView) -> HistoryStep:
@@ -38,7 +30,7 @@ def step(old: SpecView, new: SpecView) -> HistoryStep:
     )
 
 
-def attach_history(api: Api, spec: Spec, spec_dir: Path) -> Api:
+def attach_history(api: Api, ast: SpecAst, spec_dir: Path) -> Api:
     """`api` with its history: snapshot 1 -> 2 -> ... -> the current spec, newest step first."""
     views = [
         view(
@@ -49,6 +41,6 @@ def attach_history(api: Api, spec: Spec, spec_dir: Path) -> Api:
     ]
     if not views:
         return api
-    views.append(view(spec, CURRENT))
+    views.append(view(ast, CURRENT))
     steps = [step(old, new) for old, new in pairwise(views)]
     return replace(api, history=tuple(reversed(steps)))

@@ -9,14 +9,10 @@ names the schema a node was read from, so identical changes of a shared type can
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from generator.frontend.assemble import Spec, assemble
-from generator.frontend.load import load_dir
-from generator.frontend.schema_walk import ref_name, resolve
-from generator.frontend.validate import check_semantics, check_structure
-from generator.targets.openapi.bundle import build_bundle
+from generator.frontend.ast import Named, SpecAst
+from generator.frontend.ast import Node as AstNode
 
 LIMIT_KEYS = (
     "minLength",
@@ -69,16 +65,6 @@ class SpecView:
     endpoints: dict[str, EndpointView]
 
 
-def load_spec(spec_dir: Path, *, full: bool = True, openapi: bool = True) -> Spec:
-    """Load and validate a spec directory: the checks of `klinggen generate` (no IR), or only
-    the structural ones ($refs, extensions, cycles: what flattening relies on) unless `full`."""
-    spec = assemble(load_dir(spec_dir))
-    check_structure(spec)
-    if full:
-        check_semantics(spec, build_bundle(spec), openapi=openapi)
-    return spec
-
-
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return "\n".join(" ".join(str(v).split()) for v in value)
@@ -93,17 +79,13 @@ def parent_of(path: str) -> str:
 
 
 class _Flattener:
-    def __init__(self, spec: Spec) -> None:
-        self.bodies = {name: loc.data for name, loc in spec.schemas.items()}
-
     def node(
-        self, prop: dict[str, Any], owner: str, owner_path: str, required: bool
-    ) -> tuple[Node, dict[str, Any], str, str]:
+        self, prop: AstNode, owner: str, owner_path: str, required: bool
+    ) -> tuple[Node, AstNode, str, str]:
         """The node of `prop`, the schema its children are read from, and their owner."""
-        name = ref_name(prop) or ""
-        target = resolve(self.bodies, prop) if name else prop
-        target = target if isinstance(target, dict) else {}
-        merged = {**target, **{k: v for k, v in prop.items() if k != "$ref"}}
+        name = prop.ref_name or ""
+        target = prop.target
+        merged = {**target.raw, **{k: v for k, v in prop.raw.items() if k != "$ref"}}
         json_type = str(merged.get("type", "object" if "properties" in merged else "any"))
         if merged.get("format"):
             json_type += f" ({merged['format']})"
@@ -129,13 +111,13 @@ class _Flattener:
             texts=texts,
             rules=tuple(sorted(rules, key=lambda r: r[0])),
         )
-        if name and "enum" not in target:
+        if name and "enum" not in target.raw:
             owner, owner_path = name, ""
-        return node, merged, owner, owner_path
+        return node, target if name else prop, owner, owner_path
 
     def walk(
         self,
-        prop: dict[str, Any],
+        prop: AstNode,
         path: str,
         owner: str,
         owner_path: str,
@@ -143,34 +125,32 @@ class _Flattener:
         out: dict[str, Node],
         trail: frozenset[str],
     ) -> None:
-        node, merged, owner, owner_path = self.node(prop, owner, owner_path, required)
+        node, body, owner, owner_path = self.node(prop, owner, owner_path, required)
         out[path] = node
-        name = ref_name(prop)
+        name = prop.ref_name
         if name in trail:
             return
         trail = trail | {name} if name else trail
-        needed = set(merged.get("required") or ())
-        for child, sub in (merged.get("properties") or {}).items():
-            if isinstance(sub, dict):
-                joined = f"{owner_path}.{child}" if owner_path else child
-                at = f"{path}.{child}" if path else child
-                self.walk(sub, at, owner, joined, child in needed, out, trail)
-        items = merged.get("items")
-        if merged.get("type") == "array" and isinstance(items, dict):
+        for child in body.properties:
+            joined = f"{owner_path}.{child.name}" if owner_path else child.name
+            at = f"{path}.{child.name}" if path else child.name
+            self.walk(child.schema, at, owner, joined, child.required, out, trail)
+        items = prop.items or body.items
+        if prop.get("type", body.get("type")) == "array" and items is not None:
             self.walk(items, f"{path}[]", owner, f"{owner_path}[]", False, out, trail)
 
-    def schema(self, ref: dict[str, Any]) -> dict[str, Node]:
+    def schema(self, named: Named) -> dict[str, Node]:
         out: dict[str, Node] = {}
-        self.walk(ref, "", str(ref_name(ref)), "", True, out, frozenset())
+        self.walk(named.reference(), "", named.name, "", True, out, frozenset())
         return out
 
 
-def view(spec: Spec, label: str) -> SpecView:
-    """The user-level view of every endpoint of `spec`."""
-    flat = _Flattener(spec)
+def view(ast: SpecAst, label: str) -> SpecView:
+    """The user-level view of every endpoint of `ast`."""
+    flat = _Flattener()
     endpoints = {}
-    for loc in spec.endpoints:
-        meta = loc.data
+    for op in ast.endpoints:
+        meta = op.meta
         endpoint_id = str(meta["id"])
         shown = tuple(
             (key, _text(meta[key]) if key in META_TEXT else meta[key])
@@ -181,10 +161,10 @@ def view(spec: Spec, label: str) -> SpecView:
             endpoint_id=endpoint_id,
             status=str(meta["status"]),
             meta=shown,
-            request=flat.schema(meta["input"]),
-            response=flat.schema(meta["output"]),
+            request=flat.schema(op.input),
+            response=flat.schema(op.output),
         )
-    info = spec.root.data.get("info") or {}
+    info = ast.root.get("info") or {}
     return SpecView(
         label=label,
         version=str(info.get("version", "")),
@@ -192,6 +172,6 @@ def view(spec: Spec, label: str) -> SpecView:
     )
 
 
-def flatten(spec: Spec, name: str) -> dict[str, Node]:
-    """The nodes of one named schema of `spec` (as an endpoint's request would show it)."""
-    return _Flattener(spec).schema({"$ref": f"#/components/schemas/{name}"})
+def flatten(ast: SpecAst, name: str) -> dict[str, Node]:
+    """The nodes of one named schema of `ast` (as an endpoint's request would show it)."""
+    return _Flattener().schema(ast.schema(name))

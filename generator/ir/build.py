@@ -6,12 +6,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from generator.frontend.assemble import Located, Spec
+from generator.frontend.ast import Loc, Named, Operation, SpecAst
 from generator.frontend.load import SpecFile, escape
 from generator.frontend.rules_vocab import cond_field, field_refs, kind_of, primary_field
 from generator.frontend.schema_walk import (
-    REF_PREFIX,
-    all_refs,
     item_schema,
     properties,
     ref_name,
@@ -69,10 +67,14 @@ def _source(spec_file: SpecFile, at: str) -> Source:
     return Source(file=spec_file.path, line=spec_file.line(at), pointer=at)
 
 
+def _located(loc: Loc) -> Source:
+    return Source(file=loc.file, line=loc.line, pointer=loc.pointer)
+
+
 class _Builder:
-    def __init__(self, spec: Spec) -> None:
-        self.spec = spec
-        self.bodies = {name: loc.data for name, loc in spec.schemas.items()}
+    def __init__(self, ast: SpecAst) -> None:
+        self.ast = ast
+        self.bodies = {name: named.body.raw for name, named in ast.schemas.items()}
 
     def is_enum(self, name: str) -> bool:
         return "enum" in self.bodies.get(name, {})
@@ -123,11 +125,11 @@ class _Builder:
         name = ref_name(node)
         return name is not None and self.is_enum(name)
 
-    def rules(self, loc: Located) -> tuple[Rule, ...]:
+    def rules(self, named: Named) -> tuple[Rule, ...]:
         found = []
-        for index, raw in enumerate(loc.data.get("x-kling-rules") or []):
+        for index, raw in enumerate(named.body.get("x-kling-rules") or []):
             kind = kind_of(raw)
-            at = f"{loc.pointer}/x-kling-rules/{index}"
+            at = f"{named.body.loc.pointer}/x-kling-rules/{index}"
             found.append(
                 Rule(
                     id=raw["id"],
@@ -137,7 +139,7 @@ class _Builder:
                     fields=tuple(dict.fromkeys(ref[2] for ref in field_refs(raw))),
                     primary=primary_field(raw),
                     note=str(raw.get("x-kling-note", "")),
-                    source=_source(loc.file, at),
+                    source=_source(named.file, at),
                 )
             )
         return tuple(found)
@@ -146,10 +148,12 @@ class _Builder:
         self, name: str, at: tuple[str, ...], trail: frozenset[str]
     ) -> Iterator[RuntimeRule]:
         """Rules of `name` and of every model below it, with their paths."""
-        loc = self.spec.schemas[name]
-        for rule in self.rules(loc):
-            yield RuntimeRule(rule=rule, at=at, python=self.runtime_python(loc.data, rule, at))
-        for prop_name, prop in properties(self.bodies, loc.data).items():
+        named = self.ast.schema(name)
+        for rule in self.rules(named):
+            yield RuntimeRule(
+                rule=rule, at=at, python=self.runtime_python(named.body.raw, rule, at)
+            )
+        for prop_name, prop in properties(self.bodies, named.body.raw).items():
             step: tuple[str, ...] = (prop_name,)
             target = ref_name(prop)
             if target is None and isinstance(prop, dict) and prop.get("type") == "array":
@@ -198,8 +202,8 @@ class _Builder:
         return f"Rule({', '.join(args)})"
 
     def schema(self, name: str, role: str) -> Schema:
-        loc = self.spec.schemas[name]
-        body = loc.data
+        named = self.ast.schema(name)
+        body = named.body.raw
         required = set(body.get("required") or ())
         order = body.get("x-fal-order-properties") or list(body.get("properties") or {})
         props = body.get("properties") or {}
@@ -211,45 +215,38 @@ class _Builder:
             role=role,
             fields=tuple(
                 self.field(
-                    loc.file, f"{loc.pointer}/properties/{escape(n)}", n, props[n], n in required
+                    named.file,
+                    f"{named.body.loc.pointer}/properties/{escape(n)}",
+                    n,
+                    props[n],
+                    n in required,
                 )
                 for n in names
             ),
-            rules=self.rules(loc),
+            rules=self.rules(named),
             runtime_rules=tuple(self.flat_rules(name, (), frozenset({name}))),
             title_inferred=bool(body.get("x-kling-title-inferred", False)),
             note=str(body.get("x-kling-note", "")),
-            source=_source(loc.file, loc.pointer),
+            source=_located(named.body.loc),
         )
 
     def enum(self, name: str, role: str) -> EnumDef:
-        loc = self.spec.schemas[name]
-        values = tuple(str(v) for v in loc.data["enum"])
+        body = self.ast.schema(name).body
+        values = tuple(str(v) for v in body.raw["enum"])
         return EnumDef(
             name=name,
-            title=str(loc.data.get("title", name)),
-            description=" ".join(str(loc.data.get("description", "")).split()),
+            title=str(body.get("title", name)),
+            description=" ".join(str(body.get("description", "")).split()),
             role=role,
             members=tuple(
                 EnumMember(name=member, value=v)
                 for member, v in zip(enum_members(values), values, strict=True)
             ),
-            source=_source(loc.file, loc.pointer),
+            source=_located(body.loc),
         )
 
-    def reachable(self, roots: list[str]) -> set[str]:
-        seen: set[str] = set()
-        stack = list(roots)
-        while stack:
-            name = stack.pop()
-            if name in seen or name not in self.bodies:
-                continue
-            seen.add(name)
-            stack.extend(ref.removeprefix(REF_PREFIX) for _, ref in all_refs(self.bodies[name]))
-        return seen
-
-    def endpoint(self, loc: Located) -> Endpoint:
-        meta = loc.data
+    def endpoint(self, op: Operation) -> Endpoint:
+        meta = op.meta
         path = str(meta["id"]).removeprefix("fal-ai/kling-video/")
         return Endpoint(
             endpoint_id=str(meta["id"]),
@@ -276,35 +273,31 @@ class _Builder:
                 )
                 for ex in meta.get("examples") or ()
             ),
-            source=_source(loc.file, loc.pointer),
+            source=_located(op.loc),
         )
 
 
-def build_ir(spec: Spec) -> Api:
+def build_ir(ast: SpecAst) -> Api:
     """The IR of a validated spec; everything sorted here so templates never sort."""
-    builder = _Builder(spec)
-    endpoints = sorted(
-        (builder.endpoint(loc) for loc in spec.endpoints), key=lambda e: e.endpoint_id
-    )
-    internal = sorted(
-        (
-            InternalOperation(
-                name=str(loc.data["name"]),
-                py_name=snake(str(loc.data["name"])),
-                summary=" ".join(str(loc.data["summary"]).split()),
-                notes=tuple(str(n) for n in loc.data.get("notes") or ()),
-                input=str(ref_name(loc.data["input"])),
-                output=str(ref_name(loc.data["output"])),
-                source=_source(loc.file, loc.pointer),
-            )
-            for loc in spec.internal
-        ),
-        key=lambda op: op.name,
-    )
-    inputs = builder.reachable([e.input for e in endpoints] + [op.input for op in internal])
-    outputs = builder.reachable([e.output for e in endpoints] + [op.output for op in internal])
+    builder = _Builder(ast)
+    endpoints = [builder.endpoint(op) for op in ast.endpoints]
+    internal = [
+        InternalOperation(
+            name=str(op.meta["name"]),
+            py_name=snake(str(op.meta["name"])),
+            summary=" ".join(str(op.meta["summary"]).split()),
+            notes=tuple(str(n) for n in op.meta.get("notes") or ()),
+            input=op.input.name,
+            output=op.output.name,
+            source=_located(op.loc),
+        )
+        for op in ast.internal
+    ]
+    operations = (*ast.endpoints, *ast.internal)
+    inputs = ast.reachable([op.input for op in operations])
+    outputs = ast.reachable([op.output for op in operations])
     schemas, enums = [], []
-    for name in sorted(spec.schemas):
+    for name in ast.schemas:
         role = "input" if name in inputs else "output" if name in outputs else "other"
         if builder.is_enum(name):
             enums.append(builder.enum(name, role))
@@ -317,7 +310,7 @@ def build_ir(spec: Spec) -> Api:
         model_endpoints.setdefault(endpoint.input, []).append(endpoint.endpoint_id)
         for field in by_name[endpoint.input].fields:
             field_endpoints.setdefault(field.name, []).append(endpoint.endpoint_id)
-    root = spec.root.data
+    root = ast.root
     info = root.get("info") or {}
     return Api(
         title=str(info.get("title", "")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.frontend.assemble import Spec
+from generator.frontend.ast import SpecAst
 from generator.targets.python.naming import snake
 
 _REQUEST_ID = {
@@ -90,13 +90,13 @@ def _operations(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def build_bundle(spec: Spec) -> dict[str, Any]:
+def build_bundle(ast: SpecAst) -> dict[str, Any]:
     """One OpenAPI 3.1 document: root keys, every schema (sorted by name) and the queue paths."""
-    root = spec.root.data
+    root = ast.root
     paths: dict[str, Any] = {}
-    for loc in sorted(spec.endpoints, key=lambda loc: str(loc.data["id"])):
-        paths.update(_operations(loc.data))
+    for op in ast.endpoints:
+        paths.update(_operations(op.meta))
     components = dict(root.get("components") or {})
-    components["schemas"] = {name: spec.schemas[name].data for name in sorted(spec.schemas)}
+    components["schemas"] = {name: named.body.raw for name, named in ast.schemas.items()}
     head = {k: v for k, v in root.items() if k not in ("components", "x-kling-naming-drift")}
     return {**head, "paths": paths, "components": components}

@@ -1,4 +1,5 @@
-"""Where a spec revision comes from: a directory, or a git revision read into a temporary one."""
+"""Spec revisions named on the `klinggen diff` command line: a directory, or a git revision
+(`REV` or `REV:path`) read into a temporary directory. Only `klinggen diff` runs git."""
 
 from __future__ import annotations
 
@@ -8,27 +9,14 @@ import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, SpecError, message
-from generator.frontend.assemble import Spec
-from generator.history.view import SpecView, load_spec, view
+from generator.history.snapshots import load_labeled
+from generator.history.view import SpecView, view
 
 DEFAULT_SPEC_PATH = "spec"
-
-
-def load_labeled(spec_dir: Path, label: str, *, full: bool = True, openapi: bool = True) -> Spec:
-    """load_spec (without the semantic checks unless `full`), with diagnostics naming files as
-    `label/...` (how the user named the spec)."""
-    try:
-        return load_spec(spec_dir, full=full, openapi=openapi)
-    except SpecError as exc:
-        prefix = spec_dir.name + "/"
-        raise SpecError(
-            [replace(d, file=label + "/" + d.file.removeprefix(prefix)) for d in exc.diagnostics]
-        ) from None
 
 
 def _source_error(where: str, detail: str) -> SpecError:
