@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from generator.frontend.assemble import ENDPOINT_PREFIX
 from generator.frontend.ast import SpecAst
-from generator.targets.python.naming import snake
 
 _REQUEST_ID = {
     "in": "path",
@@ -16,13 +17,20 @@ _REQUEST_ID = {
 _QUEUE_STATUS = {"$ref": "#/components/schemas/QueueStatus"}
 
 
+def operation_id(endpoint_id: str) -> str:
+    """`fal-ai/kling-video/v2.6/pro/image-to-video` -> `v2_6_pro_image_to_video`."""
+    return (
+        re.sub(r"[^0-9a-zA-Z]+", "_", endpoint_id.removeprefix(ENDPOINT_PREFIX)).strip("_").lower()
+    )
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _operations(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
     endpoint_id = str(meta["id"])
-    name = snake(endpoint_id.removeprefix("fal-ai/kling-video/"))
+    name = operation_id(endpoint_id)
     common: dict[str, Any] = {"tags": [meta["model"]]}
     if meta["status"] == "removed":
         common["deprecated"] = True
