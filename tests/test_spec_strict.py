@@ -245,17 +245,11 @@ def test_duplicate_endpoint_blames_the_later_file(mini_spec: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "column"),
     [
-        (
-            "  tier: pro\n",
-            "\ttier: pro\n",
-            1,
-        ),  # PyYAML: "found a tab character that violates indentation"
-        (
-            "          title: Prompt\n",
-            "\t  title: Prompt\n",
-            1,
-        ),  # "found character that cannot start any token"
-        ("  sources: [S1]\n", "  sources:\n  -\tS1\n", 4),
+        pytest.param("  tier: pro\n", "\ttier: pro\n", 1, id="violates-indentation"),
+        pytest.param(
+            "          title: Prompt\n", "\t  title: Prompt\n", 1, id="cannot-start-token"
+        ),
+        pytest.param("  sources: [S1]\n", "  sources:\n  -\tS1\n", 4, id="after-dash"),
     ],
 )
 def test_tab_in_indentation(mini_spec: Path, old: str, new: str, column: int) -> None:
