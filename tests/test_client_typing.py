@@ -57,7 +57,7 @@ def test_accessors_type_check_under_mypy_strict(tmp_path: Path) -> None:
         "kling_fal.models.outputs.ImageToVideoV26ProOutput",
         "kling_fal.models.outputs.ImageToVideoV26ProOutput",
         "kling_fal.models.outputs.TextToVideoV3ProOutput",
-        "kling_fal.client._types.JobHandle[kling_fal.models.outputs.TextToVideoV3ProOutput]",
+        "kling_fal._runtime.client._types.JobHandle[kling_fal.models.outputs.TextToVideoV3ProOutput]",
     ]
 
 

@@ -14,6 +14,7 @@ import httpx
 import kling_fal
 import pytest
 from kling_fal import ENDPOINTS, KlingValidationError
+from kling_fal._runtime.client._retry import retryable
 from kling_fal.client import (
     AsyncKlingClient,
     JobHandle,
@@ -28,7 +29,6 @@ from kling_fal.client import (
     Retry,
     download,
 )
-from kling_fal.client._retry import retryable
 from kling_fal.client.errors import from_response, loc_path
 from support import GENERATED
 from test_client_helpers import KEY, minimal, mp4, png, wav

@@ -23,12 +23,14 @@ def _expected_changes() -> set[str]:
     """Every generated file whose content is made from the list of endpoints or of models.
 
     The new endpoint reuses existing enums and nested types, so no enum page appears; its new
-    model family v3.1 only shows in the docs index, which lists endpoints anyway. Client modules rendered from templates (`kling_fal/client/*.jinja`) are one accessor, argument
-    set or file spec per endpoint; the client's static modules do not change.
+    model family v3.1 only shows in the docs index, which lists endpoints anyway. The client's private modules rendered from templates (`kling_fal/client/_*.jinja`) are one accessor, argument
+    set or file spec per endpoint; its public re-exports and the vendored runtime do not change.
     """
     client = ROOT / "templates" / "package" / "kling_fal" / "client"
     rendered_client = {
-        f"kling_fal/client/{p.name.removesuffix('.jinja')}" for p in client.glob("*.jinja")
+        f"kling_fal/client/{p.name.removesuffix('.jinja')}"
+        for p in client.glob("_*.jinja")
+        if not p.name.startswith("__")
     }
     return {
         "kling_fal/registry.py",  # the endpoint table

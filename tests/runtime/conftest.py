@@ -1,30 +1,23 @@
-"""Import the runtime template as ``kling_fal_template._runtime`` and isolate its spec data.
-
-The template is loaded under its own package name: ``tests/conftest.py`` puts ``generated/`` on
-``sys.path``, whose regular ``kling_fal`` package would otherwise shadow the template (a directory
-without ``__init__.py``) and these tests would exercise the last generated copy instead.
-"""
+"""The runtime is imported from generator/runtime/, where it is written; spec data is isolated."""
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-_template = types.ModuleType("kling_fal_template")
-_template.__path__ = [str(Path(__file__).resolve().parents[2] / "templates/package/kling_fal")]
-sys.modules.setdefault("kling_fal_template", _template)
-
-from kling_fal_template._runtime import install, rules  # noqa: E402
+from generator.runtime import install, registry, rules
 
 
 @pytest.fixture(autouse=True)
 def empty_spec_data() -> Iterator[None]:
-    """Every test starts with no rules and no endpoints; what a test installs is undone after it."""
-    saved = rules._data
+    """Every test starts with no rules, endpoints or tables; what a test installs is undone after it."""
+    saved = rules._data, dict(registry._loaders), dict(registry._tables)
     install(rules={}, model_endpoints={}, field_endpoints={}, endpoint_family={}, naming_drift=())
+    registry._loaders.clear()
+    registry._tables.clear()
     yield
-    rules._data = saved
+    rules._data = saved[0]
+    for live, old in zip((registry._loaders, registry._tables), saved[1:], strict=True):
+        live.clear()
+        live.update(old)

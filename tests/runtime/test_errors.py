@@ -3,13 +3,14 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from kling_fal_template._runtime import (
+
+from generator.runtime import (
     Issue,
     KlingError,
     KlingValidationError,
     UnknownEndpointError,
 )
-from kling_fal_template._runtime.errors import rule_for_error
+from generator.runtime.errors import rule_for_error
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from kling_fal_template._runtime import install
-from kling_fal_template._runtime.hints import unknown_field_hint
-from kling_fal_template._runtime.rules import SpecData
+from generator.runtime import install
+from generator.runtime.hints import unknown_field_hint
+from generator.runtime.rules import SpecData
 
 I2V = "fal-ai/kling-video/v2.6/pro/image-to-video"
 T2V = "fal-ai/kling-video/v2.6/pro/text-to-video"

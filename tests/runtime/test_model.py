@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import sys
 import types
 from enum import Enum
 from typing import Annotated
 
 import pytest
-from kling_fal_template._runtime import (
+from pydantic import ConfigDict, Field, ValidationError
+
+from generator.runtime import (
     Cond,
     DigitEnum,
     Issue,
@@ -15,9 +16,9 @@ from kling_fal_template._runtime import (
     KlingValidationError,
     Rule,
     install,
+    registry,
     rules,
 )
-from pydantic import ConfigDict, Field, ValidationError
 
 I2V = "fal-ai/kling-video/v3/pro/text-to-video"
 T2V = "fal-ai/kling-video/v2.6/pro/text-to-video"
@@ -274,21 +275,25 @@ def test_output_models_keep_unknown_fields() -> None:
     assert output.video.model_extra == {"fps": 24}
 
 
-def test_spec_data_is_loaded_lazily_from_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    name = rules.__name__.replace("_runtime.rules", "_spec_data")
-    assert name == "kling_fal_template._spec_data"
-    module = types.ModuleType(name)
-    module.RULES = {"Shot": SHOT_RULES}  # type: ignore[attr-defined]
-    module.MODEL_ENDPOINTS = {}  # type: ignore[attr-defined]
-    module.FIELD_ENDPOINTS = {}  # type: ignore[attr-defined]
-    module.ENDPOINT_FAMILY = {}  # type: ignore[attr-defined]
-    module.NAMING_DRIFT = ()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, name, module)
+def test_spec_data_is_loaded_lazily_from_the_registered_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tables = types.SimpleNamespace(
+        RULES={"Shot": SHOT_RULES},
+        MODEL_ENDPOINTS={},
+        FIELD_ENDPOINTS={},
+        ENDPOINT_FAMILY={},
+        NAMING_DRIFT=(),
+    )
+    loads: list[str] = []
+    registry.install(spec_data=lambda: loads.append("spec_data") or tables)
     monkeypatch.setattr(rules, "_data", None)
+    assert loads == []  # registering loads nothing
     with pytest.raises(KlingValidationError) as exc:
         Shot(prompt="a", duration=1)  # type: ignore[arg-type]
     assert problems(exc) == {("prompt", "short-prompt")}
     assert rules.spec_data().rules == {"Shot": SHOT_RULES}
+    assert loads == ["spec_data"]
 
 
 class LateShot(KlingInputModel):

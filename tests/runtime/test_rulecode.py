@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kling_fal_template._runtime import Cond, Rule, evaluate, install
-from kling_fal_template._runtime.rulecode import checker, compile_rules
 from pydantic import BaseModel, ConfigDict
 
 from generator.frontend.rules_vocab import KINDS  # every kind the spec may use
+from generator.runtime import Cond, Rule, evaluate, install
+from generator.runtime.rulecode import checker, compile_rules
 
 FIELDS = ("a", "b")
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 from enum import Enum
 
 import pytest
-from kling_fal_template._runtime import Cond, Issue, Rule, evaluate
 from pydantic import BaseModel, Field
+
+from generator.runtime import Cond, Issue, Rule, evaluate
 
 
 class Shot(str, Enum):

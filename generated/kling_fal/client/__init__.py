@@ -24,10 +24,8 @@ of this client's traffic to a ``kling_fal.emulator.Emulator`` (per client, not p
 fal_client, httpx, Pillow and PyAV are imported on first use only (extra ``client``).
 """
 
-from ._clients import AsyncKlingClient, KlingClient
-from ._download import Progress, adownload, download
-from ._journal import Journal, JournalEntry
-from ._types import (
+from kling_fal._runtime.client._journal import Journal, JournalEntry
+from kling_fal._runtime.client._types import (
     Completed,
     FileInput,
     InProgress,
@@ -41,7 +39,7 @@ from ._types import (
     Resumed,
     Retry,
 )
-from .errors import (
+from kling_fal._runtime.client.errors import (
     KlingAPIError,
     KlingAPIValidationError,
     KlingAuthenticationError,
@@ -51,6 +49,9 @@ from .errors import (
     KlingServerError,
     KlingTimeoutError,
 )
+from kling_fal._runtime.download import Progress, adownload, download
+
+from ._clients import AsyncKlingClient, KlingClient
 
 __all__ = [
     "AsyncKlingClient",

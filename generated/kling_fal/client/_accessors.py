@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import AsyncEndpoint, SyncEndpoint
+from kling_fal._runtime.client._base import AsyncEndpoint, SyncEndpoint
 
 
 class AIAvatarInputEndpoint(SyncEndpoint[Any]):

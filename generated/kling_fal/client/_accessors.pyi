@@ -10,6 +10,8 @@ from typing import Any, TypeVar, overload
 from typing_extensions import Unpack
 
 from kling_fal._runtime import KlingOutputModel
+from kling_fal._runtime.client._base import AsyncEndpoint, SyncEndpoint
+from kling_fal._runtime.client._types import JobHandle, OnEnqueue, OnQueueUpdate, Priority
 from kling_fal.models.inputs import (
     AIAvatarInput,
     CreateVoiceInput,
@@ -117,8 +119,6 @@ from ._args import (
     VideoEffectsRequestArgs,
     VideoToAudioInputArgs,
 )
-from ._base import AsyncEndpoint, SyncEndpoint
-from ._types import JobHandle, OnEnqueue, OnQueueUpdate, Priority
 
 _O = TypeVar("_O", bound=KlingOutputModel)
 

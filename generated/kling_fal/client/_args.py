@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Required, TypedDict
 
-from ._types import FileInput
+from kling_fal._runtime.client._types import FileInput
 
 if TYPE_CHECKING:
     from kling_fal.models.inputs import (

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kling_fal._runtime.client._async import AsyncCore
+from kling_fal._runtime.client._sync import SyncCore
+
 from ._accessors import (
     AIAvatarInputEndpoint,
     AsyncAIAvatarInputEndpoint,
@@ -109,8 +112,6 @@ from ._accessors import (
     VideoEffectsRequestEndpoint,
     VideoToAudioInputEndpoint,
 )
-from ._async import AsyncCore
-from ._sync import SyncCore
 
 if TYPE_CHECKING:
     from kling_fal.models.outputs import (

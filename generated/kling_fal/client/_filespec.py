@@ -6,18 +6,7 @@ FILE_FIELDS: schema -> wire field -> FileSpec; NESTED: schema -> wire field -> n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-
-@dataclass(frozen=True, slots=True)
-class FileSpec:
-    """A URL field taking a file: media kind, whether it is a list, and fal's limits."""
-
-    media: str
-    many: bool = False
-    limits: dict[str, Any] = field(default_factory=dict)
-
+from kling_fal._runtime.client._files import FileSpec
 
 FILE_FIELDS: dict[str, dict[str, FileSpec]] = {
     "AIAvatarInput": {

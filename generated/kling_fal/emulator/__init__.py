@@ -12,12 +12,12 @@ Every endpoint of ``kling_fal.registry`` is served: requests are validated with 
 own validators and answered with schema-valid outputs. Needs ``pip install 'kling-fal[emulator]'``.
 """
 
-from ._emulator import Emulator
-from ._faults import FaultKind, Faults
-from ._queue import RequestRecord
-from ._route import Operation
-from ._storage import StoredFile
-from ._webhooks import WebhookDelivery
+from kling_fal._runtime.emulator._emulator import Emulator
+from kling_fal._runtime.emulator._faults import FaultKind, Faults
+from kling_fal._runtime.emulator._queue import RequestRecord
+from kling_fal._runtime.emulator._route import Operation
+from kling_fal._runtime.emulator._storage import StoredFile
+from kling_fal._runtime.emulator._webhooks import WebhookDelivery
 
 __all__ = [
     "Emulator",

@@ -1,0 +1,4 @@
+"""The offline fal emulator: queue, storage and signed webhooks on loopback.
+
+The generated ``kling_fal.emulator`` re-exports the public names; nothing is imported here.
+"""

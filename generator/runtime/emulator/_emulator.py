@@ -1,0 +1,253 @@
+"""The Emulator: a loopback fal.ai (queue, storage, webhooks) for every endpoint of the registry."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import shutil
+import socket
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ..endpoints import endpoints
+from ._crypto import WebhookSigner, make_tls
+from ._faults import FaultInjector, FaultKind, Faults
+from ._http import HttpServer, Request, Response, json_response
+from ._queue import Queue, RequestRecord, ValidateOn
+from ._route import Operation, Route
+from ._storage import Storage, StoredFile
+from ._webhooks import WebhookDelivery, WebhookSender
+
+_KEY = re.compile(r"^Key\s+\S+")
+_STOP_SECONDS = 10.0
+
+
+class _App:
+    """Routes a request, checks its credential, injects faults, answers."""
+
+    def __init__(
+        self, storage: Storage, queue: Queue, faults: FaultInjector, jwks: dict[str, Any]
+    ) -> None:
+        self._storage, self._queue, self._faults = storage, queue, faults
+        self._jwks = Route(lambda _: json_response(200, jwks))
+
+    async def handle(self, request: Request) -> Response:
+        route = self._route(request)
+        if route is None:
+            return json_response(404, {"detail": f"Not found: {request.method} {request.path}"})
+        authorization = request.headers.get("authorization", "")
+        if route.auth == "key" and not _KEY.match(authorization):
+            return json_response(401, {"detail": "Missing or malformed 'Authorization: Key ...'"})
+        if route.auth == "token" and not self._storage.token_valid(authorization):
+            return json_response(401, {"detail": "Missing or unknown storage token"})
+        if route.operation is not None and (kind := self._faults.draw(route.operation)):
+            return await self._faults.respond(kind)
+        return route.call(request)
+
+    def _route(self, request: Request) -> Route | None:
+        if request.path == "/.well-known/jwks.json" and request.method in ("GET", "HEAD"):
+            return self._jwks
+        return self._storage.route(request) or self._queue.route(request)
+
+
+def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """The server thread: run `loop` until stopped, then close it."""
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_forever()
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        loop.close()
+
+
+@dataclass(slots=True)
+class _Running:
+    url: str
+    ca_file: str | None
+    directory: Path
+    loop: asyncio.AbstractEventLoop
+    thread: threading.Thread
+    server: HttpServer
+    queue: Queue
+    storage: Storage
+    webhooks: WebhookSender
+    faults: FaultInjector
+    stopped: bool = False
+
+
+class Emulator:
+    """fal's queue, storage and webhooks on loopback, for every endpoint in ``kling_fal.registry``.
+
+    ``with Emulator() as emu:`` point a client at ``emu.url``. Jobs advance one step per status
+    poll (or every ``latency`` seconds): IN_QUEUE, then IN_PROGRESS for ``steps - 1`` steps, then
+    COMPLETED. Requests are validated with ``kling_fal.validate``: fal's 422 at submit, or with
+    ``validate_on="result"`` at the result, as fal's own apps do; removed endpoints answer 404.
+    A cancelled job completes with ``error_type`` ``client_cancelled`` (its result: 499).
+    ``outputs`` maps an endpoint id to the output returned verbatim instead of a generated one
+    (e.g. ``kling_fal.fixtures.output(endpoint_id)``). ``seed`` makes ids, keys and outputs
+    repeatable; ``tls`` serves HTTPS with a fresh test CA at ``ca_file``.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: bool = False,
+        latency: float = 0.0,
+        steps: int = 3,
+        faults: Faults | None = None,
+        webhook_retries: int = 3,
+        seed: int = 0,
+        outputs: Mapping[str, Mapping[str, Any]] | None = None,
+        validate_on: ValidateOn = "submit",
+    ) -> None:
+        if steps < 0 or latency < 0 or webhook_retries < 0:
+            raise ValueError("steps, latency and webhook_retries must not be negative")
+        if validate_on not in ("submit", "result"):
+            raise ValueError(f"validate_on must be 'submit' or 'result', got {validate_on!r}")
+        unknown = sorted(set(outputs or {}) - set(endpoints()))
+        if unknown:
+            raise ValueError(f"outputs for unknown endpoints: {', '.join(unknown)}")
+        self._host, self._port, self._tls = host, port, tls
+        self._latency, self._steps, self._faults = latency, steps, faults
+        self._webhook_retries, self._seed = webhook_retries, seed
+        self._outputs = dict(outputs or {})
+        self._validate_on = validate_on
+        self._running: _Running | None = None
+
+    def start(self) -> Emulator:
+        """Bind, start serving on a background thread; returns self."""
+        if self._running is not None:
+            raise RuntimeError("this Emulator was already started")
+        rng = random.Random(self._seed)
+        directory = Path(tempfile.mkdtemp(prefix="kling-fal-emulator-"))
+        try:
+            self._running = self._serve(rng, directory, asyncio.new_event_loop())
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+        return self
+
+    def _serve(
+        self, rng: random.Random, directory: Path, loop: asyncio.AbstractEventLoop
+    ) -> _Running:
+        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
+        sock = socket.create_server((self._host, self._port), family=family, backlog=1024)
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self._host, self._host)
+        netloc = f"[{host}]" if ":" in host else host
+        url = f"{'https' if self._tls else 'http'}://{netloc}:{sock.getsockname()[1]}"
+        signer = WebhookSigner(rng)
+        ca_file, context = make_tls(directory, host) if self._tls else (None, None)
+        storage = Storage(url, rng)
+        webhooks = WebhookSender(signer, self._webhook_retries)
+        queue = Queue(
+            base_url=url,
+            steps=self._steps,
+            latency=self._latency,
+            validate_on=self._validate_on,
+            outputs=self._outputs,
+            rng=rng,
+            storage=storage,
+            webhooks=webhooks,
+        )
+        faults = FaultInjector(self._faults)
+        server = HttpServer(_App(storage, queue, faults, signer.jwks()).handle)
+        thread = threading.Thread(
+            target=_run_loop, args=(loop,), name="kling-fal-emulator", daemon=True
+        )
+        thread.start()
+        try:
+            asyncio.run_coroutine_threadsafe(server.start(sock, context), loop).result()
+        except BaseException:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join()
+            sock.close()
+            webhooks.close()
+            raise
+        return _Running(
+            url,
+            str(ca_file) if ca_file else None,
+            directory,
+            loop,
+            thread,
+            server,
+            queue,
+            storage,
+            webhooks,
+            faults,
+        )
+
+    def stop(self) -> None:
+        """Close every connection, stop the server thread and webhook workers, remove the CA."""
+        run = self._running
+        if run is None or run.stopped:
+            return
+        run.stopped = True
+        asyncio.run_coroutine_threadsafe(run.server.close(), run.loop).result(_STOP_SECONDS)
+        run.loop.call_soon_threadsafe(run.loop.stop)
+        run.thread.join(_STOP_SECONDS)
+        run.webhooks.close()
+        shutil.rmtree(run.directory, ignore_errors=True)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321`` (https with ``tls=True``)."""
+        return self._run().url
+
+    @property
+    def ca_file(self) -> str | None:
+        """PEM file of the test CA that signed the server certificate (None without TLS)."""
+        return self._run().ca_file
+
+    @property
+    def jwks_url(self) -> str:
+        """Where the webhook verification keys are served (JWKS, OKP / Ed25519)."""
+        return f"{self._run().url}/.well-known/jwks.json"
+
+    @property
+    def requests(self) -> dict[str, RequestRecord]:
+        """Stored requests by request id (a snapshot)."""
+        return self._run().queue.records()
+
+    @property
+    def uploads(self) -> dict[str, StoredFile]:
+        """Uploaded files by access URL (a snapshot)."""
+        return self._run().storage.uploads
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every webhook delivery attempt so far, oldest first."""
+        return self._run().webhooks.deliveries
+
+    @property
+    def injected_faults(self) -> list[tuple[Operation, FaultKind]]:
+        """The faults injected so far as (operation, kind), oldest first."""
+        return self._run().faults.injected
+
+    def wait_webhooks(self, timeout: float = 10.0) -> bool:
+        """Block until the webhook of every submitted job was delivered or given up (after its
+        retries); False on timeout. Cancelled jobs send no webhook."""
+        return self._run().webhooks.wait(timeout)
+
+    def _run(self) -> _Running:
+        if self._running is None:
+            raise RuntimeError("the Emulator is not started: use `with Emulator() as emu:`")
+        return self._running

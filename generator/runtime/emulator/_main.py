@@ -1,0 +1,51 @@
+"""``python -m kling_fal.emulator``: run the emulator in the foreground until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import threading
+from types import FrameType
+from urllib.parse import urlsplit
+
+from ._emulator import Emulator
+from ._faults import Faults
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the flags, serve, print where; stop cleanly on Ctrl-C or SIGTERM."""
+    parser = argparse.ArgumentParser(prog="python -m kling_fal.emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a fresh test CA")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per job step")
+    parser.add_argument("--steps", type=int, default=3, help="steps from IN_QUEUE to COMPLETED")
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of calls failing")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    faults = Faults(rate=args.fault_rate, seed=args.seed) if args.fault_rate > 0 else None
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    emulator = Emulator(
+        host=args.host,
+        port=args.port,
+        tls=args.tls,
+        latency=args.latency,
+        steps=args.steps,
+        faults=faults,
+        seed=args.seed,
+    )
+    with emulator as emu:
+        netloc = urlsplit(emu.url).netloc
+        print(f"kling_fal emulator listening on {emu.url}", flush=True)
+        if emu.ca_file:
+            print(f"CA certificate: {emu.ca_file}  (export SSL_CERT_FILE={emu.ca_file})")
+        print(f"fal_client: FAL_RUN_HOST={netloc} FAL_QUEUE_RUN_HOST={netloc}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            done.wait()
+    return 0
