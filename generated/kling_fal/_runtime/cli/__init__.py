@@ -34,8 +34,8 @@ def resolve(name: str) -> EndpointInfo:
 
 def flags(endpoint_id: str) -> tuple[Flag, ...]:
     """The flags of one endpoint (the table is imported on first use)."""
-    flags: tuple[Flag, ...] = registry.table("flags").FLAGS[endpoint_id]
-    return flags
+    found: tuple[Flag, ...] = registry.table("flags").FLAGS[endpoint_id]
+    return found
 
 
 def cmd_list(args: argparse.Namespace) -> int:
