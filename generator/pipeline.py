@@ -102,6 +102,8 @@ def _render_files(
 ) -> dict[str, str]:
     from generator.diagnostics import Diagnostic, SpecError, message
     from generator.output.render import header_for, render_all
+    from generator.targets.openapi.bundle import with_rules
+    from generator.targets.python import rules
     from generator.targets.python.models import model_modules
 
     api = _ir(spec, ast, bundle, options.spec_dir, openapi=False)
@@ -110,7 +112,8 @@ def _render_files(
         roots.setdefault(schema.role, set()).add(schema.name)
     models.submit(model_modules, roots, api.enums, bundle, header_for("x.py"))
     files = render_all(api, options.template_dirs)
-    files["openapi.json"] = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    files[rules.PATH] = rules.rules_module(api, header_for("x.py"))
+    files["openapi.json"] = json.dumps(with_rules(bundle, api), indent=2, ensure_ascii=False) + "\n"
     try:
         modules = models.result()
     except Exception as exc:

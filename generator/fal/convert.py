@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator.fal.names import pascal
-from generator.frontend.rules_vocab import field_refs
 from generator.frontend.schema_walk import REF_PREFIX, ref_name
+from generator.runtime import kinds
 
 _SCHEMA_KEYS = (
     "$ref",
@@ -189,7 +189,7 @@ def keep_ours(new: dict[str, Any], old: dict[str, Any]) -> tuple[dict[str, Any],
     rules = []
     for rule in old.get("x-kling-rules") or ():
         missing = sorted(
-            {field for scope, _, field in field_refs(rule) if scope == "self"} - set(props)
+            {field for scope, _, field in kinds.refs(rule) if scope == "self"} - set(props)
         )
         if missing:
             dropped.append(f"rule {rule.get('id')!r} dropped: no field {', '.join(missing)}")

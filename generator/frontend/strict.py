@@ -15,6 +15,8 @@ from generator.diagnostics import Diagnostic, did_you_mean
 from generator.frontend.assemble import Spec
 from generator.frontend.load import SpecFile, escape, pointer
 from generator.frontend.schema_walk import properties, subschemas
+from generator.runtime import kinds
+from generator.runtime.kinds import conditions
 
 # The JSON Schema 2020-12 / OpenAPI 3.1 keywords a spec schema may use; the x- keys come from
 # `schema_extensions` in extensions.yaml.
@@ -62,9 +64,12 @@ _ORDER = "x-fal-order-properties"
 
 @cache
 def extension_schema() -> dict[str, Any]:
-    """extensions.yaml: one JSON Schema per part (endpoint, fal, rules, ...) plus shared $defs."""
+    """extensions.yaml: one JSON Schema per part (endpoint, fal, rules, ...) plus shared $defs;
+    the rules' own schemas come from their kinds (generator/runtime/kinds)."""
     text = (Path(__file__).parent / "extensions.yaml").read_text(encoding="utf-8")
     loaded: dict[str, Any] = yaml.safe_load(text)
+    loaded["$defs"]["cond"] = conditions.SCHEMA
+    loaded["rules"]["items"] = kinds.rule_schema()
     return loaded
 
 

@@ -10,7 +10,6 @@ import jsonschema
 from generator.diagnostics import Diagnostic, SpecError, did_you_mean
 from generator.frontend.assemble import Located, Spec
 from generator.frontend.load import SpecFile, pointer
-from generator.frontend.rules_vocab import ARRAY_KINDS, field_refs, kind_of
 from generator.frontend.schema_walk import (
     REF_PREFIX,
     all_refs,
@@ -21,6 +20,8 @@ from generator.frontend.schema_walk import (
     subschemas,
 )
 from generator.frontend.strict import extension_errors, schema_problems
+from generator.runtime import kinds
+from generator.runtime.kinds import conditions
 
 _MAX_LOCATED = 100  # the OpenAPI check stops locating problems after this many
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -160,43 +161,41 @@ class _Checker:
     def _rule(
         self, spec_file: SpecFile, at: str, name: str, node: dict[str, Any], rule: dict[str, Any]
     ) -> None:
+        """The fields a rule names exist (its kind says which arguments name fields, and of
+        which object), its array field is an array, and condition values are enum values."""
         props = properties(self.bodies, node)
-        kind = kind_of(rule)
-        args = rule[kind]
-        array_field = args.get("field") if isinstance(args, dict) else None
+        kind = kinds.KINDS[kinds.kind_of(rule)]
+        args = rule[kind.name]
+        array_field = args.get(kind.array) if kind.array else None
         items = item_schema(self.bodies, props.get(array_field)) if array_field in props else None
-        if kind in ARRAY_KINDS and array_field in props and items is None:
+        if array_field in props and items is None:
             detail = f"{array_field!r} is not an array"
-            self.add(
-                spec_file, "rule-bad-value", f"{at}/{kind}/field", rule=rule["id"], detail=detail
-            )
-        for scope, arg_at, field in field_refs(rule):
-            owner = props if scope == "self" else properties(self.bodies, items or {})
-            if field not in owner:
+            where = f"{at}/{kind.name}/{kind.array}"
+            self.add(spec_file, "rule-bad-value", where, rule=rule["id"], detail=detail)
+        scopes = {"self": props, "item": properties(self.bodies, items or {})}
+        for scope, arg_at, field in kind.refs(args):
+            if field not in scopes[scope]:
                 where = name if scope == "self" else f"the items of {name}.{array_field}"
                 self.add(
                     spec_file,
                     "rule-unknown-field",
                     f"{at}/{arg_at}",
-                    hint=f"known fields: {', '.join(sorted(owner)) or '(none)'}",
+                    hint=f"known fields: {', '.join(sorted(scopes[scope])) or '(none)'}",
                     rule=rule["id"],
                     key=field,
                     where=where,
                 )
-        when = args.get("when") if isinstance(args, dict) else None
-        if isinstance(when, dict) and when.get("field") in props:
-            allowed = enum_values(self.bodies, props[when["field"]]) or []
-            values = when.get("in") or when.get("not-in") or [when.get("equals")]
-            for value in values if allowed else []:
+        for arg, scope in kind.fields_at:
+            cond = args.get(arg) if arg else None
+            owner = scopes[scope]
+            if not isinstance(cond, dict) or cond.get("field") not in owner:
+                continue
+            allowed = enum_values(self.bodies, owner[cond["field"]]) or []
+            for value in conditions.listed(cond) if allowed else []:
                 if value not in allowed:
-                    detail = f"{value!r} is not a value of {when['field']}"
-                    self.add(
-                        spec_file,
-                        "rule-bad-value",
-                        f"{at}/{kind}/when",
-                        rule=rule["id"],
-                        detail=detail,
-                    )
+                    detail = f"{value!r} is not a value of {cond['field']}"
+                    where = f"{at}/{kind.name}/{arg}"
+                    self.add(spec_file, "rule-bad-value", where, rule=rule["id"], detail=detail)
 
     def openapi(self, bundle: dict[str, Any]) -> None:
         """OpenAPI 3.1 validity of every schema, with the queue paths of one endpoint.

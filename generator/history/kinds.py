@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.frontend.rules_vocab import field_refs
+from generator.runtime import kinds
 
 # kind -> breaking in a request; responses flip the kinds in FLIPPED (a response that may now
 # lack a field or carry a new value or size breaks its readers)
@@ -40,7 +40,6 @@ FLIPPED = {
     "limit-tightened",
     "limit-loosened",
 }
-_BOUNDS = ("min", "max")
 
 
 def is_breaking(kind: str, role: str) -> bool:
@@ -65,32 +64,19 @@ def limit_kind(limit: str, old: Any, new: Any) -> str:
 
 
 def rule_kind(old: dict[str, Any], new: dict[str, Any]) -> str | None:
-    """How a rule with the same id changed (None: it did not). Only moving the min/max bounds
-    of the same rule is tightening or loosening; any other change is `rule-changed`."""
+    """How a rule with the same id changed (None: it did not): its prose only, another kind, or
+    new arguments, which the kind classifies (generator/runtime/kinds)."""
     prose = ("message", "x-kling-note")
     core_old = {k: v for k, v in old.items() if k not in prose}
     core_new = {k: v for k, v in new.items() if k not in prose}
     if core_old == core_new:
         return "rule-message-changed" if old != new else None
-    kinds = set(core_old) - {"id"}
-    if kinds != set(core_new) - {"id"} or len(kinds) != 1:
+    kind = kinds.kind_of(old)
+    if kind not in new or set(core_old) != set(core_new):
         return "rule-changed"
-    args_old, args_new = core_old[kinds.pop()], core_new[next(iter(set(core_new) - {"id"}))]
-    if not (isinstance(args_old, dict) and isinstance(args_new, dict)):
-        return "rule-changed"
-    if {k: v for k, v in args_old.items() if k not in _BOUNDS} != {
-        k: v for k, v in args_new.items() if k not in _BOUNDS
-    }:
-        return "rule-changed"
-    low_old, low_new = args_old.get("min", float("-inf")), args_new.get("min", float("-inf"))
-    high_old, high_new = args_old.get("max", float("inf")), args_new.get("max", float("inf"))
-    tighter = low_new > low_old or high_new < high_old
-    looser = low_new < low_old or high_new > high_old
-    if tighter == looser:
-        return "rule-changed"
-    return "rule-tightened" if tighter else "rule-loosened"
+    return kinds.KINDS[kind].classify(old[kind], new[kind])
 
 
 def rule_fields(rule: dict[str, Any]) -> set[str]:
     """The fields of its own schema a rule names."""
-    return {field for scope, _, field in field_refs(rule) if scope == "self"}
+    return {field for scope, _, field in kinds.refs(rule) if scope == "self"}

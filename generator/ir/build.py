@@ -8,7 +8,6 @@ from typing import Any
 
 from generator.frontend.ast import Loc, Named, Operation, SpecAst
 from generator.frontend.load import SpecFile, escape
-from generator.frontend.rules_vocab import cond_field, field_refs, kind_of, primary_field
 from generator.frontend.schema_walk import (
     item_schema,
     properties,
@@ -30,6 +29,7 @@ from generator.ir.model import (
     TypeRef,
     Value,
 )
+from generator.runtime import kinds
 from generator.targets.python.naming import enum_members, snake
 
 _CONSTRAINTS = (
@@ -40,7 +40,6 @@ _CONSTRAINTS = (
     "exclusiveMinimum",
     "exclusiveMaximum",
 )
-_COND_OPS = ("equals", "in", "not-in", "present", "absent")
 _MEDIA_WORDS = (
     ("video", "video"),
     ("audio", "audio"),
@@ -127,17 +126,22 @@ class _Builder:
 
     def rules(self, named: Named) -> tuple[Rule, ...]:
         found = []
+        body = named.body.raw
         for index, raw in enumerate(named.body.get("x-kling-rules") or []):
-            kind = kind_of(raw)
+            kind = kinds.kind_of(raw)
             at = f"{named.body.loc.pointer}/x-kling-rules/{index}"
+            check = kinds.parse(
+                raw, lambda scope, name, raw=raw: self.default_of(body, raw, scope, name)
+            )
             found.append(
                 Rule(
                     id=raw["id"],
                     kind=kind,
                     message=" ".join(str(raw["message"]).split()),
                     args=value(raw[kind]),
-                    fields=tuple(dict.fromkeys(ref[2] for ref in field_refs(raw))),
-                    primary=primary_field(raw),
+                    check=check,
+                    fields=tuple(dict.fromkeys(ref[2] for ref in kinds.refs(raw))),
+                    primary=check.subject,
                     note=str(raw.get("x-kling-note", "")),
                     source=_source(named.file, at),
                 )
@@ -150,9 +154,7 @@ class _Builder:
         """Rules of `name` and of every model below it, with their paths."""
         named = self.ast.schema(name)
         for rule in self.rules(named):
-            yield RuntimeRule(
-                rule=rule, at=at, python=self.runtime_python(named.body.raw, rule, at)
-            )
+            yield RuntimeRule(rule=rule, at=at)
         for prop_name, prop in properties(self.bodies, named.body.raw).items():
             step: tuple[str, ...] = (prop_name,)
             target = ref_name(prop)
@@ -161,45 +163,14 @@ class _Builder:
             if target and not self.is_enum(target) and target not in trail:
                 yield from self.flat_rules(target, at + step, trail | {target})
 
-    def default_of(self, owner: Any, field: str) -> Any:
-        prop = properties(self.bodies, owner).get(field)
+    def default_of(self, body: Any, raw: dict[str, Any], scope: str, field: str) -> Any:
+        """The default of `field` of the rule's object ("self") or of its array's items ("item")."""
+        props = properties(self.bodies, body)
+        if scope == "item":
+            args = raw[kinds.kind_of(raw)]
+            props = properties(self.bodies, item_schema(self.bodies, props.get(args["field"])))
+        prop = props.get(field)
         return prop.get("default") if isinstance(prop, dict) else None
-
-    def cond_python(self, owner: Any, cond: dict[str, Any]) -> str:
-        op = next(key for key in _COND_OPS if key in cond)
-        field = cond_field(cond)
-        values = cond[op] if op in ("in", "not-in") else [cond[op]] if op == "equals" else []
-        args = [f"field={field!r}", f"op={op!r}"]
-        if values:
-            args.append(f"values={tuple(values)!r}")
-        default = self.default_of(owner, field)
-        if default is not None:
-            args.append(f"default={default!r}")
-        return f"Cond({', '.join(args)})"
-
-    def runtime_python(self, body: dict[str, Any], rule: Rule, at: tuple[str, ...]) -> str:
-        """The `Rule(...)` constructor call of the generated package's runtime."""
-        args: list[str] = [f"id={rule.id!r}", f"kind={rule.kind!r}", f"message={rule.message!r}"]
-        if at:
-            args.append(f"at={at!r}")
-        raw = rule.args.raw
-        if isinstance(raw, list):
-            args.append(f"fields={tuple(raw)!r}")
-            return f"Rule({', '.join(args)})"
-        items = item_schema(self.bodies, properties(self.bodies, body).get(raw.get("field")))
-        for key in ("fields", "field", "min", "max", "item", "left", "op", "right", "offset"):
-            if key in raw:
-                shown = tuple(raw[key]) if key == "fields" else raw[key]
-                args.append(f"{key}={shown!r}")
-        if "item" in raw:
-            item_default = self.default_of(items, raw["item"])
-            if item_default is not None:
-                args.append(f"item_default={item_default!r}")
-        if "where" in raw:
-            args.append(f"where={self.cond_python(items, raw['where'])}")
-        if "when" in raw:
-            args.append(f"when={self.cond_python(body, raw['when'])}")
-        return f"Rule({', '.join(args)})"
 
     def schema(self, name: str, role: str) -> Schema:
         named = self.ast.schema(name)

@@ -11,8 +11,18 @@ from dataclasses import replace
 from typing import Any
 
 from generator.ir.build import value
-from generator.ir.model import Api, Endpoint, Expectation, Field, Fixture, RuntimeRule, Schema
-from generator.ir.payloads import PayloadBuilder
+from generator.ir.model import (
+    Api,
+    Endpoint,
+    Expectation,
+    Field,
+    Fixture,
+    Rule,
+    RuntimeRule,
+    Schema,
+)
+from generator.ir.payloads import Ctx, PayloadBuilder
+from generator.runtime.kinds import apply
 
 _WRONG_TYPE: dict[str, Any] = {
     "string": {"unexpected": "object"},
@@ -136,7 +146,9 @@ class _Deriver:
             )
 
     def rule(self, root: Schema, runtime: RuntimeRule, reject: bool) -> Fixture:
-        """A request that breaks (or meets, at its boundary) one rule and keeps every other."""
+        """A request that breaks (or meets, at its boundary) one rule and keeps every other.
+
+        The rule's kind proposes edits; its evaluator says which break it (or meet it)."""
         rule = runtime.rule
         owner = self.builder.schemas[rule.source.pointer.split("/")[3]]
         payload = self.builder.build(root)
@@ -154,14 +166,32 @@ class _Deriver:
             else:
                 obj.setdefault(step, self.builder.build(schema))
                 obj, path = obj[step], f"{path}.{step}"
-        self.builder.apply(owner, obj, rule.kind, copy.deepcopy(rule.args.raw), reject=reject)
-        self.builder.satisfy(owner, obj, set(rule.fields), skip=rule.id if reject else "")
+        found = self._edited(owner, obj, rule, holds=not reject)
+        obj.clear()
+        obj.update(found)
         if runtime.at:
-            self.builder.satisfy(root, payload, {runtime.at[0]})
+            payload = self.builder.satisfy(root, payload, {runtime.at[0]})
         if not reject:
             return _fixture(f"rule-{rule.id}-ok", "valid", f"Meets: {rule.message}", payload)
         where = ".".join(p for p in (path.lstrip("."), rule.primary) if p)
         return _fixture(f"rule-{rule.id}", "invalid", rule.message, payload, (where, rule.id))
+
+    def _edited(
+        self, schema: Schema, obj: dict[str, Any], rule: Rule, *, holds: bool
+    ) -> dict[str, Any]:
+        """`obj` changed by the first candidate edit of `rule` after which it holds (or is broken)
+        and every other rule of `schema` holds."""
+        context = Ctx(self.builder, schema)
+        others = [r.check for r in schema.rules if r.id != rule.id]
+        for edit in rule.check.candidates(context, obj):
+            changed = apply(obj, edit)
+            if rule.check.holds(changed) != holds:
+                continue
+            changed = self.builder.satisfy(schema, changed, set(edit), skip=rule.id)
+            if rule.check.holds(changed) == holds and all(o.holds(changed) for o in others):
+                return changed
+        verb = "meets" if holds else "breaks only"
+        raise ValueError(f"no candidate edit of rule {rule.id!r} {verb} it")
 
     def output(self, endpoint: Endpoint) -> Fixture:
         example = next((e.output for e in endpoint.examples if e.output is not None), None)

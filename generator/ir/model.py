@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.runtime.kinds import Kind
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
@@ -85,6 +87,7 @@ class Rule:
     kind: str
     message: str
     args: Value
+    check: Kind  # its kind's meaning, with the defaults it reads (generator/runtime/kinds)
     fields: tuple[str, ...]
     primary: str
     note: str
@@ -97,7 +100,6 @@ class RuntimeRule:
 
     rule: Rule
     at: tuple[str, ...]
-    python: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,6 +19,7 @@ from generator.runtime import (
     registry,
     rules,
 )
+from generator.runtime.kinds import Count, ExactlyOneOf, ForbiddenWhen, Sum
 
 I2V = "fal-ai/kling-video/v3/pro/text-to-video"
 T2V = "fal-ai/kling-video/v2.6/pro/text-to-video"
@@ -72,35 +73,30 @@ class Output(KlingOutputModel):
 REQUEST_RULES = (
     Rule(
         id="prompt-or-multi",
-        kind="exactly-one-of",
-        fields=("prompt", "multi_prompt"),
+        check=ExactlyOneOf(fields=("prompt", "multi_prompt")),
         message="Give prompt or multi_prompt.",
     ),
-    Rule(id="voice-ids-max-2", kind="count", field="voice_ids", max=2, message="At most 2."),
+    Rule(id="voice-ids-max-2", check=Count(field="voice_ids", max=2), message="At most 2."),
     Rule(
         id="shots-sum",
-        kind="sum",
-        field="multi_prompt",
-        item="duration",
-        item_default="5",
-        max=15,
+        check=Sum(field="multi_prompt", item="duration", item_default="5", max=15),
         message="Shots last at most 15 s.",
     ),
     Rule(
         id="long-shot-prompt",
-        kind="forbidden-when",
         at=("multi_prompt", "[]"),
-        field="prompt",
-        when=Cond(field="duration", op="equals", values=("1",), default="5"),
+        check=ForbiddenWhen(
+            field="prompt", when=Cond(field="duration", op="equals", values=("1",), default="5")
+        ),
         message="A 1 s shot takes no prompt.",
     ),
 )
 SHOT_RULES = (
     Rule(
         id="short-prompt",
-        kind="forbidden-when",
-        field="prompt",
-        when=Cond(field="duration", op="equals", values=("1",), default="5"),
+        check=ForbiddenWhen(
+            field="prompt", when=Cond(field="duration", op="equals", values=("1",), default="5")
+        ),
         message="A 1 s shot takes no prompt.",
     ),
 )
@@ -280,6 +276,7 @@ def test_spec_data_is_loaded_lazily_from_the_registered_table(
 ) -> None:
     tables = types.SimpleNamespace(
         RULES={"Shot": SHOT_RULES},
+        CHECKS={},
         MODEL_ENDPOINTS={},
         FIELD_ENDPOINTS={},
         ENDPOINT_FAMILY={},

@@ -6,11 +6,17 @@ import pytest
 from pydantic import BaseModel, Field
 
 from generator.runtime import Cond, Issue, Rule, evaluate
+from generator.runtime.kinds import KINDS
 
 
 class Shot(str, Enum):
     V5 = "5"
     V10 = "10"
+
+
+def make(*, id: str, kind: str, message: str, at: tuple[str, ...] = (), **args: object) -> Rule:
+    """A runtime rule of ``kind`` with its parsed arguments."""
+    return Rule(id=id, message=message, at=at, check=KINDS[kind](**args))  # type: ignore[arg-type]
 
 
 def check(rule: Rule, data: object) -> list[str]:
@@ -20,7 +26,7 @@ def check(rule: Rule, data: object) -> list[str]:
     return [i.path for i in issues]
 
 
-ONE_OF = Rule(id="one", kind="exactly-one-of", fields=("prompt", "multi_prompt"), message="m")
+ONE_OF = make(id="one", kind="exactly-one-of", fields=("prompt", "multi_prompt"), message="m")
 
 
 @pytest.mark.parametrize(
@@ -38,8 +44,8 @@ def test_exactly_one_of(data: dict[str, object], paths: list[str]) -> None:
 
 
 def test_at_most_and_at_least_one_of() -> None:
-    at_most = Rule(id="r", kind="at-most-one-of", fields=("a", "b"), message="m")
-    at_least = Rule(id="r", kind="at-least-one-of", fields=("a", "b"), message="m")
+    at_most = make(id="r", kind="at-most-one-of", fields=("a", "b"), message="m")
+    at_least = make(id="r", kind="at-least-one-of", fields=("a", "b"), message="m")
     assert check(at_most, {}) == []
     assert check(at_most, {"b": 1}) == []
     assert check(at_most, {"a": 1, "b": 0}) == ["a"]
@@ -48,7 +54,7 @@ def test_at_most_and_at_least_one_of() -> None:
 
 
 def test_count_with_min_max_and_absent_or_mistyped_array() -> None:
-    rule = Rule(id="r", kind="count", field="voice_ids", min=1, max=2, message="m")
+    rule = make(id="r", kind="count", field="voice_ids", min=1, max=2, message="m")
     assert check(rule, {"voice_ids": ["a", "b"]}) == []
     assert check(rule, {"voice_ids": ["a", "b", "c"]}) == ["voice_ids"]
     assert check(rule, {"voice_ids": []}) == ["voice_ids"]
@@ -58,10 +64,10 @@ def test_count_with_min_max_and_absent_or_mistyped_array() -> None:
 
 def test_count_filters_items_with_where_and_its_default() -> None:
     where = Cond(field="type", op="equals", values=("video",), default="image")
-    rule = Rule(id="r", kind="count", field="elements", max=1, where=where, message="m")
+    rule = make(id="r", kind="count", field="elements", max=1, where=where, message="m")
     assert check(rule, {"elements": [{}, {"type": "video"}, {"type": "image"}]}) == []
     assert check(rule, {"elements": [{"type": "video"}, {"type": "video"}]}) == ["elements"]
-    images = Rule(
+    images = make(
         id="r",
         kind="count",
         field="elements",
@@ -74,14 +80,14 @@ def test_count_filters_items_with_where_and_its_default() -> None:
 
 
 def test_total_count_counts_array_items_and_single_values() -> None:
-    rule = Rule(id="r", kind="total-count", fields=("image_urls", "video_url"), max=3, message="m")
+    rule = make(id="r", kind="total-count", fields=("image_urls", "video_url"), max=3, message="m")
     assert check(rule, {"image_urls": ["a", "b"], "video_url": "v"}) == []
     assert check(rule, {"image_urls": ["a", "b", "c"], "video_url": "v"}) == ["image_urls"]
     assert check(rule, {"video_url": None}) == []
 
 
 def test_sum_uses_numeric_strings_ints_enums_and_item_default() -> None:
-    rule = Rule(
+    rule = make(
         id="shots",
         kind="sum",
         field="multi_prompt",
@@ -99,7 +105,7 @@ def test_sum_uses_numeric_strings_ints_enums_and_item_default() -> None:
 
 
 def test_sum_counts_zero_and_skips_wrong_types() -> None:
-    rule = Rule(id="r", kind="sum", field="xs", item="n", item_default=7, max=5, message="m")
+    rule = make(id="r", kind="sum", field="xs", item="n", item_default=7, max=5, message="m")
     assert check(rule, {"xs": [{"n": 0}, {"n": "5"}]}) == []
     assert check(rule, {"xs": [{"n": "five"}, {"n": 100}]}) == []
     assert check(rule, {"xs": [{"n": True}, {"n": 100}]}) == []
@@ -110,8 +116,8 @@ def test_sum_counts_zero_and_skips_wrong_types() -> None:
 
 def test_required_and_forbidden_when() -> None:
     when = Cond(field="mode", op="in", values=("pro", "master"), default="std")
-    required = Rule(id="r", kind="required-when", field="tail", when=when, message="m")
-    forbidden = Rule(id="f", kind="forbidden-when", field="tail", when=when, message="m")
+    required = make(id="r", kind="required-when", field="tail", when=when, message="m")
+    forbidden = make(id="f", kind="forbidden-when", field="tail", when=when, message="m")
     assert check(required, {"mode": "pro", "tail": "x"}) == []
     assert check(required, {"mode": "pro"}) == ["tail"]
     assert check(required, {}) == []
@@ -140,22 +146,22 @@ def test_conditions(cond: Cond, data: object, holds: bool) -> None:
 
 
 def test_compare_with_offset_only_when_both_numeric() -> None:
-    rule = Rule(
+    rule = make(
         id="r", kind="compare", left="start", op="le", right="duration", offset=-1, message="m"
     )
     assert check(rule, {"start": 4, "duration": "5"}) == []
     assert check(rule, {"start": 4.5, "duration": "5"}) == ["start"]
     assert check(rule, {"start": 9}) == []
     assert check(rule, {"start": "late", "duration": 5}) == []
-    lt = Rule(id="r", kind="compare", left="a", op="lt", right="b", message="m")
-    gt = Rule(id="r", kind="compare", left="a", op="gt", right="b", message="m")
-    ge = Rule(id="r", kind="compare", left="a", op="ge", right="b", message="m")
+    lt = make(id="r", kind="compare", left="a", op="lt", right="b", message="m")
+    gt = make(id="r", kind="compare", left="a", op="gt", right="b", message="m")
+    ge = make(id="r", kind="compare", left="a", op="ge", right="b", message="m")
     assert (check(lt, {"a": 1, "b": 1}), check(gt, {"a": 1, "b": 1})) == (["a"], ["a"])
     assert check(ge, {"a": 1, "b": 1}) == []
 
 
 def test_at_paths_are_made_concrete() -> None:
-    rule = Rule(
+    rule = make(
         id="r",
         kind="forbidden-when",
         at=("elements", "[]"),
@@ -170,10 +176,10 @@ def test_at_paths_are_made_concrete() -> None:
 
 
 def test_at_nested_object_and_items_of_items() -> None:
-    nested = Rule(id="r", kind="at-least-one-of", at=("face_choose",), fields=("a",), message="m")
+    nested = make(id="r", kind="at-least-one-of", at=("face_choose",), fields=("a",), message="m")
     assert check(nested, {"face_choose": {}}) == ["face_choose.a"]
     assert check(nested, {"face_choose": 3}) == []
-    deep = Rule(
+    deep = make(
         id="r", kind="count", at=("shots", "[]", "parts", "[]"), field="xs", max=0, message="m"
     )
     data = {"shots": [{"parts": [{}, {"xs": [1]}]}, {"parts": [{"xs": [1]}]}]}
@@ -190,7 +196,7 @@ class Holder(BaseModel):
 
 
 def test_model_instances_are_read_by_wire_name() -> None:
-    rule = Rule(
+    rule = make(
         id="r",
         kind="count",
         field="items",
@@ -204,25 +210,25 @@ def test_model_instances_are_read_by_wire_name() -> None:
 
 
 @pytest.mark.parametrize(
-    "make",
+    "build",
     [
-        lambda: Rule(id="r", kind="no-such-kind", field="a", message="m"),
-        lambda: Rule(id="r", kind="compare", left="a", op="eq", right="b", message="m"),
-        lambda: Rule(id="r", kind="count", message="m"),
+        lambda: make(id="r", kind="compare", left="a", op="eq", right="b", message="m"),
         lambda: Cond(field="a", op="matches"),
     ],
 )
-def test_malformed_rules_are_rejected(make: object) -> None:
-    assert callable(make)
+def test_malformed_rules_are_rejected(build: object) -> None:
+    assert callable(build)
     with pytest.raises(ValueError):
-        make()
+        build()
 
 
 def test_rules_are_frozen_keyword_only_values() -> None:
-    rule = Rule(id="r", kind="count", field="a", max=2, message="m")
-    assert rule == Rule(id="r", kind="count", field="a", max=2, message="m")
-    assert rule.subject == "a"
+    rule = make(id="r", kind="count", field="a", max=2, message="m")
+    assert rule == make(id="r", kind="count", field="a", max=2, message="m")
+    assert rule.check.subject == "a"
     with pytest.raises(AttributeError):
-        rule.max = 3  # type: ignore[misc]
+        rule.check.max = 3  # type: ignore[misc]
     with pytest.raises(TypeError):
-        Rule("r", "count", "m")  # type: ignore[call-arg]
+        Rule("r", "m", rule.check)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        KINDS["count"](max=2)  # type: ignore[call-arg]

@@ -7,6 +7,7 @@ from typing import Any
 
 from generator.frontend.assemble import ENDPOINT_PREFIX
 from generator.frontend.ast import SpecAst
+from generator.ir.model import Api
 
 _REQUEST_ID = {
     "in": "path",
@@ -108,3 +109,25 @@ def build_bundle(ast: SpecAst) -> dict[str, Any]:
     components["schemas"] = {name: named.body.raw for name, named in ast.schemas.items()}
     head = {k: v for k, v in root.items() if k not in ("components", "x-kling-naming-drift")}
     return {**head, "paths": paths, "components": components}
+
+
+def with_rules(bundle: dict[str, Any], api: Api) -> dict[str, Any]:
+    """The bundle for generated/openapi.json: each schema with cross-field rules also states
+    those its kind lowers to plain JSON Schema (an `allOf` entry per rule; generator/runtime/kinds),
+    so that JSON Schema tools check them too. `total-count`, `sum` and `compare` have no such form.
+
+    Only openapi.json gets them: datamodel-code-generator reads `oneOf`, `if` and `properties`
+    inside `allOf` as parts of the model and would change its fields' types, while the models
+    check every rule themselves.
+    """
+    schemas = dict(bundle["components"]["schemas"])
+    for schema in api.schemas:
+        lowered = [
+            {"$comment": f"rule {rule.id}", **found}
+            for rule in schema.rules
+            if (found := rule.check.lower()) is not None
+        ]
+        if lowered:
+            body = schemas[schema.name]
+            schemas[schema.name] = {**body, "allOf": [*body.get("allOf", ()), *lowered]}
+    return {**bundle, "components": {**bundle["components"], "schemas": schemas}}
