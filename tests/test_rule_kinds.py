@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import ROOT
 
 from generator.frontend.strict import extension_schema
 from generator.runtime import kinds
@@ -218,3 +219,10 @@ def test_equals_a_numeric_string_matches_the_number() -> None:
     assert matched == [5, 5.0, "5"]
     defaulted = kinds.Cond.parse({"field": "duration", "equals": "5"}, lambda name: 5)
     assert defaulted.holds({})
+
+
+def test_spec_readme_lists_every_kind_as_the_registry_defines_it() -> None:
+    text = (ROOT / "spec" / "README.md").read_text(encoding="utf-8")
+    rows = [f"| `{name}` | {kind.arguments} | {kind.meaning} |" for name, kind in KINDS.items()]
+    table = text.split("| kind | arguments | holds when |\n|---|---|---|\n", 1)[1]
+    assert table.split("\n\n", 1)[0].splitlines() == rows

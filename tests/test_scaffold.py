@@ -37,7 +37,8 @@ def _expected_changes() -> set[str]:
         "kling_fal/models/inputs.py",  # ImageToVideoV31ProRequest
         "kling_fal/models/outputs.py",  # ImageToVideoV31ProOutput
         "kling_fal/models/__init__.py",  # exports
-        "kling_fal/_spec_data.py",  # rules and field data per model
+        "kling_fal/_spec_data.py",  # field data per model
+        "kling_fal/_rules.py",  # the new model's rules and check
         "kling_fal/cli/_flags.py",  # flags per endpoint
         "docs/index.md",  # endpoint index
         "docs/capabilities.md",  # capability matrix row

@@ -110,7 +110,7 @@ class Sum(Kind):
         w.line(depth + 3, "break")
         w.line(depth + 2, f"{total} += {value}")
         w.line(depth + 1, "else:")
-        w.outside(depth + 2, total, self.min, self.max)
+        w.broken(depth + 2, w.outside(total, self.min, self.max))
 
 
 def number_or_zero(value: object) -> float:

@@ -22,6 +22,12 @@ lists); it returns None at anything else (a model instance), which ``evaluate`` 
 """'''
 
 
+_NOQA = (
+    "# Each rule is one `if <broken>: return False`, the last one too, before `return True`.\n"
+    "# ruff: noqa: SIM103\n"
+)
+
+
 def source(value: Any) -> str:
     """A Python expression building ``value``: a runtime dataclass with its non-default
     arguments, a tuple of such, or a literal."""
@@ -42,12 +48,12 @@ def _target(
     w: Writer, depth: int, value: str, at: tuple[str, ...], check: Kind, *, known: bool
 ) -> None:
     """Emit ``check`` on each object found from ``value`` along ``at`` (``"[]"``: each item)."""
-    if not known:
-        w.line(depth, f"if type({value}) is not dict:")
-        w.line(depth + 1, f"if _is_object({value}):")
-        w.line(depth + 2, "return None")
-        w.line(depth, "else:")
-        depth += 1
+    if not known:  # a dict: check it; another object (a model instance): ask evaluate
+        w.line(depth, f"if type({value}) is dict:")
+        _target(w, depth + 1, value, at, check, known=True)
+        w.line(depth, f"elif _is_object({value}):")
+        w.line(depth + 1, "return None")
+        return
     if not at:
         check.emit(w, depth, value)
         return
@@ -100,7 +106,7 @@ def rules_module(api: Api, header: str) -> str:
     imported = f"from kling_fal._runtime.kinds import {', '.join(names)}\n" if names else ""
     checks = "".join(f"    {s.name!r}: _check_{s.name},\n" for s in ruled)
     return (
-        f"{header}\n{_DOC}\n\nfrom __future__ import annotations\n\n"
+        f"{header}\n{_DOC}\n\n{_NOQA}\nfrom __future__ import annotations\n\n"
         "from collections.abc import Callable\n\n"
         f"{imported}from kling_fal._runtime.rules import Rule\n\n"
         f"RULES: dict[str, tuple[Rule, ...]] = {{\n{''.join(data)}}}\n{conds}{body}\n\n\n"
