@@ -73,11 +73,12 @@ class Writer:
         self.line(depth, f"if {test}:")
         self.line(depth + 1, "return False")
 
-    def outside(self, depth: int, total: str, low: float | None, high: float | None) -> None:
-        """``return False`` when ``total`` is outside ``low``..``high``."""
+    @staticmethod
+    def outside(total: str, low: float | None, high: float | None) -> str:
+        """An expression: whether ``total`` is outside ``low``..``high`` (one bound at least)."""
         bounds = [f"{total} < {low!r}"] if low is not None else []
         bounds += [f"{total} > {high!r}"] if high is not None else []
-        self.broken(depth, " or ".join(bounds) or "False")
+        return " or ".join(bounds)
 
     def each_dict(self, depth: int, items: str, item: str) -> None:
         """``for item in items:`` that stops (the rule holds) at an item that is no object,

@@ -36,6 +36,7 @@ class Count(Kind):
     }
     fields_at = (("field", "self"), ("where", "item"))
     bounds = ("min", "max")
+    array = "field"
     field: str
     min: int | None = None
     max: int | None = None
@@ -92,17 +93,19 @@ class Count(Kind):
     def emit(self, w: Writer, depth: int, o: str) -> None:
         items = w.var()
         w.line(depth, f"{items} = {o}.get({self.field!r})")
-        w.line(depth, f"if isinstance({items}, (list, tuple)):")
+        is_list = f"isinstance({items}, (list, tuple))"
         if self.where is None:
-            w.outside(depth + 1, f"len({items})", self.min, self.max)
+            outside = w.outside(f"len({items})", self.min, self.max)
+            w.broken(depth, f"{is_list} and ({outside})")
             return
+        w.line(depth, f"if {is_list}:")
         count, item = w.var(), w.var()
         w.line(depth + 1, f"{count} = 0")
         w.each_dict(depth + 1, items, item)
         w.line(depth + 2, f"if {self.where.emit(w, item)}:")
         w.line(depth + 3, f"{count} += 1")
         w.line(depth + 1, "else:")
-        w.outside(depth + 2, count, self.min, self.max)
+        w.broken(depth + 2, w.outside(count, self.min, self.max))
 
 
 def _range(low: float | None, high: float | None) -> str:

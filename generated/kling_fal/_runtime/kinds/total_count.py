@@ -75,4 +75,4 @@ class TotalCount(Kind):
             w.line(
                 depth + 1, f"{total} += len({value}) if isinstance({value}, (list, tuple)) else 1"
             )
-        w.outside(depth, total, None, self.max)
+        w.broken(depth, w.outside(total, None, self.max))
