@@ -177,6 +177,7 @@ def test_candidates_reach_both_sides_of_the_rule(kind: str) -> None:
     check = kinds.parse({kind: args}, lambda scope, name: None)
     labels = {assert_agree(check, apply({}, e)) for e in check.candidates(Values(), {})}
     assert labels == {True, False}
+    assert check.subject in check.describe()  # the wording names where problems are reported
 
 
 def test_lowerings_exist_where_json_schema_can_say_it() -> None:
