@@ -92,8 +92,3 @@ class Writer:
 
 def within(total: float, low: float | None, high: float | None) -> bool:
     return (low is None or total >= low) and (high is None or total <= high)
-
-
-def list_value(ctx: Context, name: str, count: int) -> object:
-    """``count`` items for an array field, else (count 1) the field's value."""
-    return ctx.items(name, count) if ctx.is_array(name) else ctx.value(name)

@@ -68,8 +68,8 @@ class Count(Kind):
         return within(sum(map(where.holds, items)), self.min, self.max)
 
     def describe(self) -> str:
-        which = f" with {self.where.describe()}" if self.where else ""
-        return f"{self.field}: {_range(self.min, self.max)} items{which}"
+        which = f" where {self.where.describe()}" if self.where else ""
+        return f"items of {self.field}{which}: {_range(self.min, self.max)}"
 
     def candidates(self, ctx: Context, obj: Mapping[str, object]) -> Iterator[Edit]:
         """Item counts at both sides of each bound; with ``where``, items that match and not."""

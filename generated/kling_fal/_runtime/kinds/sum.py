@@ -75,7 +75,7 @@ class Sum(Kind):
     def describe(self) -> str:
         bounds = [f"at least {self.min:g}"] if self.min is not None else []
         bounds += [f"at most {self.max:g}"] if self.max is not None else []
-        return f"the {self.item} of {self.field} add up to {' and '.join(bounds)}"
+        return f"sum of {self.item} over {self.field}: {' and '.join(bounds)}"
 
     def candidates(self, ctx: Context, obj: Mapping[str, object]) -> Iterator[Edit]:
         """Items whose values add up to each bound and just past it, largest values first."""
