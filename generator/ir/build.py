@@ -30,7 +30,6 @@ from generator.ir.model import (
     Value,
 )
 from generator.runtime import kinds
-from generator.targets.python.naming import enum_members, snake
 
 _CONSTRAINTS = (
     "minLength",
@@ -58,8 +57,8 @@ def media_of(name: str, type_: TypeRef) -> str:
 
 
 def value(raw: Any) -> Value:
-    """Pre-render a spec value for Python and JSON."""
-    return Value(raw=raw, python=repr(raw), json=json.dumps(raw, ensure_ascii=False))
+    """A spec value with its JSON text."""
+    return Value(raw=raw, json=json.dumps(raw, ensure_ascii=False))
 
 
 def _source(spec_file: SpecFile, at: str) -> Source:
@@ -209,10 +208,7 @@ class _Builder:
             title=str(body.get("title", name)),
             description=" ".join(str(body.get("description", "")).split()),
             role=role,
-            members=tuple(
-                EnumMember(name=member, value=v)
-                for member, v in zip(enum_members(values), values, strict=True)
-            ),
+            members=tuple(EnumMember(value=v) for v in values),
             source=_located(body.loc),
         )
 
@@ -222,7 +218,6 @@ class _Builder:
         return Endpoint(
             endpoint_id=str(meta["id"]),
             path=path,
-            py_name=snake(path),
             title=str(meta["title"]),
             summary=" ".join(str(meta["summary"]).split()),
             category=str(meta["category"]),
@@ -255,7 +250,6 @@ def build_ir(ast: SpecAst) -> Api:
     internal = [
         InternalOperation(
             name=str(op.meta["name"]),
-            py_name=snake(str(op.meta["name"])),
             summary=" ".join(str(op.meta["summary"]).split()),
             notes=tuple(str(n) for n in op.meta.get("notes") or ()),
             input=op.input.name,

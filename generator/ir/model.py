@@ -6,9 +6,18 @@ Templates see exactly these objects; `klinggen ir` dumps them as JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from generator.runtime.kinds import Kind
+
+Role = Literal["input", "output", "other"]
+TypeKind = Literal[
+    "string", "integer", "number", "boolean", "object", "any", "array", "model", "enum"
+]
+Media = Literal["image", "video", "audio", "file", ""]
+Status = Literal["active", "removed"]
+Confidence = Literal["high", "medium", "low"]
+FixtureKind = Literal["valid", "invalid", "output"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,18 +31,16 @@ class Source:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Value:
-    """A spec value with its Python and JSON renderings."""
+    """A spec value as read (`raw`, JSON data) and as JSON text."""
 
     raw: Any
-    python: str
     json: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EnumMember:
-    """One enum value and its Python member name."""
+    """One enum value."""
 
-    name: str
     value: str
 
 
@@ -44,7 +51,7 @@ class EnumDef:
     name: str
     title: str
     description: str
-    role: str  # input | output | other, like the schemas that use it
+    role: Role  # like the schemas that use it
     members: tuple[EnumMember, ...]
     source: Source
 
@@ -53,7 +60,7 @@ class EnumDef:
 class TypeRef:
     """A field type: a JSON type, a named model or enum, or an array of a TypeRef."""
 
-    kind: str  # string | integer | number | boolean | object | any | array | model | enum
+    kind: TypeKind
     name: str = ""
     item: TypeRef | None = None
     format: str = ""
@@ -72,7 +79,7 @@ class Field:
     default: Value | None
     constraints: tuple[tuple[str, Any], ...]
     file_limits: tuple[tuple[str, Any], ...]
-    media: str  # image | video | audio | file for URL fields (strings or lists of them), else ""
+    media: Media  # the file kind of URL fields (strings or lists of them), else ""
     choices: tuple[str, ...]  # the enum values of an enum field (or of its items), else ()
     examples: tuple[Value, ...]
     note: str
@@ -84,7 +91,7 @@ class Rule:
     """A cross-field rule as written in the spec (x-kling-rules)."""
 
     id: str
-    kind: str
+    kind: str  # a key of the rule-kind registry (generator/runtime/kinds KINDS)
     message: str
     args: Value
     check: Kind  # its kind's meaning, with the defaults it reads (generator/runtime/kinds)
@@ -109,7 +116,7 @@ class Schema:
     name: str
     title: str
     description: str
-    role: str  # input | output | other
+    role: Role
     fields: tuple[Field, ...]
     rules: tuple[Rule, ...]
     runtime_rules: tuple[RuntimeRule, ...]
@@ -141,7 +148,7 @@ class Fixture:
     """A payload derived from the spec: a valid or invalid request, or a response example."""
 
     name: str
-    kind: str  # valid | invalid | output
+    kind: FixtureKind
     description: str
     payload: Value
     expect: tuple[Expectation, ...] = ()
@@ -153,15 +160,14 @@ class Endpoint:
 
     endpoint_id: str
     path: str
-    py_name: str
     title: str
     summary: str
     category: str
     model: str
     tier: str
     mode: str
-    status: str
-    confidence: str
+    status: Status
+    confidence: Confidence
     sources: tuple[str, ...]
     notes: tuple[str, ...]
     input: str
@@ -170,13 +176,19 @@ class Endpoint:
     fixtures: tuple[Fixture, ...] = ()
     source: Source
 
+    def fixture(self, name: str) -> Fixture:
+        """The fixture called `name` (`minimal`, `full`, ...)."""
+        found = next((f for f in self.fixtures if f.name == name), None)
+        if found is None:
+            raise KeyError(f"{self.endpoint_id} has no fixture {name!r}")
+        return found
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InternalOperation:
     """An operation with types but no public endpoint id."""
 
     name: str
-    py_name: str
     summary: str
     notes: tuple[str, ...]
     input: str
@@ -192,7 +204,7 @@ class ChangeGroup:
     """
 
     breaking: bool
-    kind: str  # field-removed, enum-value-added, ... (generator/diff.py KINDS)
+    kind: str  # a change kind: field-removed, enum-value-added, ... (history/kinds.py KINDS)
     subject: str  # the shared schema (path) it belongs to, or the endpoint id
     summary: str  # what changed, e.g. "enum value '1' added"
     location: str  # "request.path" shared by every place, "" when they differ or endpoint-level
@@ -230,3 +242,17 @@ class Api:
     model_endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # request schema -> endpoint ids
     field_endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # request field -> endpoint ids
     history: tuple[HistoryStep, ...] = ()  # spec/history/ steps, newest first; () without history
+
+    def schema(self, name: str) -> Schema:
+        """The object schema called `name` (an endpoint's `input`, a TypeRef's `name`)."""
+        found = next((s for s in self.schemas if s.name == name), None)
+        if found is None:
+            raise KeyError(f"no object schema {name!r}")
+        return found
+
+    def enum(self, name: str) -> EnumDef:
+        """The enum called `name`."""
+        found = next((e for e in self.enums if e.name == name), None)
+        if found is None:
+            raise KeyError(f"no enum {name!r}")
+        return found

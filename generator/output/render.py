@@ -16,6 +16,7 @@ from generator.diagnostics import TemplateError
 from generator.frontend.load import parse
 from generator.ir.model import Api
 from generator.settings import TEMPLATES, template_cache
+from generator.targets.python.naming import FILTERS as PYTHON_FILTERS
 from generator.targets.python.vendor import vendored
 
 PACKAGE_ROOT = "package"
@@ -90,7 +91,7 @@ def make_env(template_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["pyrepr"] = repr
+    env.filters.update(PYTHON_FILTERS)
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.filters["json_block"] = _json_block
     env.filters["md_cell"] = lambda v: " ".join(str(v).split()).replace("|", "\\|")

@@ -13,6 +13,7 @@ from datamodel_code_generator.enums import StrictTypes
 from generator.frontend.schema_walk import REF_PREFIX, all_refs
 from generator.ir.model import EnumDef
 from generator.settings import TEMPLATES
+from generator.targets.python.naming import member_names
 
 _COMMON: dict[str, Any] = {
     "input_file_type": InputFileType.OpenAPI,
@@ -60,7 +61,7 @@ def _document(
     enums: tuple[EnumDef, ...], bundle: dict[str, Any], names: set[str], role: str
 ) -> dict[str, Any]:
     schemas = bundle["components"]["schemas"]
-    members = {enum.name: [m.name for m in enum.members] for enum in enums}
+    members = {enum.name: list(member_names(enum)) for enum in enums}
     picked: dict[str, Any] = {}
     for name in sorted(names):
         body = dict(schemas[name])

@@ -1,9 +1,17 @@
-"""Python names derived from spec names, validated once."""
+"""Python names derived from spec names, validated once: the Python target's naming layer.
+
+The IR is target-neutral; templates that write Python get these names through the filters in
+`FILTERS` (`{{ endpoint.path | py_name }}`, `{% for name, value in enum | py_members %}`).
+"""
 
 from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
+from typing import Any
+
+from generator.ir.model import EnumDef
 
 _NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
 
@@ -39,3 +47,21 @@ def enum_members(values: tuple[str, ...]) -> tuple[PythonIdentifier, ...]:
         taken.add(name)
         names.append(PythonIdentifier(name))
     return tuple(names)
+
+
+def member_names(enum: EnumDef) -> tuple[PythonIdentifier, ...]:
+    """The Python member names of an IR enum, in value order."""
+    return enum_members(tuple(member.value for member in enum.members))
+
+
+def py_members(enum: EnumDef) -> list[tuple[str, str]]:
+    """(Python member name, value) for every value of an IR enum."""
+    return [(str(n), m.value) for n, m in zip(member_names(enum), enum.members, strict=True)]
+
+
+# Jinja filters of the Python target (registered by generator/output/render.py)
+FILTERS: dict[str, Callable[..., Any]] = {
+    "py_name": snake,
+    "py_members": py_members,
+    "pyrepr": repr,
+}
