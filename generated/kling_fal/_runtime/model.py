@@ -17,8 +17,7 @@ from pydantic_core import from_json
 
 from .errors import Issue, KlingValidationError, rule_for_error
 from .hints import unknown_field_hint
-from .rulecode import checker
-from .rules import evaluate, spec_data
+from .rules import evaluate, passes, spec_data
 
 _M = TypeVar("_M", bound="KlingInputModel")
 Progress = Callable[[int, "int | None"], object]
@@ -112,7 +111,7 @@ class KlingFile(KlingOutputModel):
 def _ruled(model: _M, data: Any) -> _M:
     """``model``, validated from ``data``, unless ``data`` breaks one of its cross-field rules."""
     name = type(model).__name__
-    if not checker(name)(data):
+    if not passes(name, data):
         raise KlingValidationError(name, partial(_broken_rules, model, data))
     return model
 
@@ -120,7 +119,7 @@ def _ruled(model: _M, data: Any) -> _M:
 def _failure(cls: type[KlingInputModel], exc: ValidationError, data: Any) -> KlingValidationError:
     """The error for data pydantic rejected: broken rules now, pydantic's problems when read."""
     name = cls.__name__
-    broken = [] if checker(name)(data) else evaluate(spec_data().rules.get(name, ()), data)
+    broken = [] if passes(name, data) else evaluate(spec_data().rules.get(name, ()), data)
     return KlingValidationError(name, lambda: [*_pydantic_issues(cls, exc), *broken])
 
 

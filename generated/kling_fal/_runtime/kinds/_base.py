@@ -21,6 +21,7 @@ class Kind(abc.ABC):
     schema: ClassVar[dict[str, Any]]  # JSON Schema of the arguments (refs into extensions.yaml)
     fields_at: ClassVar[tuple[tuple[str, str], ...]]  # (argument, scope) naming fields, in order
     bounds: ClassVar[tuple[str, ...]] = ()  # arguments whose moves tighten or loosen the rule
+    array: ClassVar[str] = ""  # the argument naming an array field ("item" refs name its items)
 
     @classmethod
     def refs(cls, args: Any) -> list[Ref]:

@@ -38,7 +38,11 @@ class Presence(Kind):
         return " + ".join(f"({o}.get({name!r}) is not None)" for name in self.fields)
 
     def candidates(self, ctx: Context, obj: Mapping[str, object]) -> Iterator[Edit]:
-        """None of the fields given, each alone, the first two, all of them."""
+        """One field removed or given, then none of the fields given, each alone, the first two,
+        all of them."""
+        for name in self.fields:
+            yield {name: ABSENT}
+            yield {name: ctx.value(name)}
         subsets = [(), *((name,) for name in self.fields), self.fields[:2], self.fields]
         for subset in subsets:
             yield {n: ctx.value(n) if n in subset else ABSENT for n in self.fields}

@@ -38,10 +38,11 @@ class When(Kind):
         return self.field
 
     def candidates(self, ctx: Context, obj: Mapping[str, object]) -> Iterator[Edit]:
-        """The field given and not, under each edit of the condition; the condition holding first."""
-        edits = [
-            {**cond, **given}
-            for cond in self.when.candidates(ctx)
-            for given in ({self.field: ctx.value(self.field)}, {self.field: ABSENT})
-        ]
-        yield from sorted(edits, key=lambda edit: not self.when.holds(apply(obj, edit)))
+        """The field given or removed, the condition's field changed, then both (the condition
+        holding first)."""
+        given: tuple[Edit, ...] = ({self.field: ctx.value(self.field)}, {self.field: ABSENT})
+        conds = list(self.when.candidates(ctx))
+        yield from given
+        yield from conds
+        both = [{**cond, **edit} for cond in conds for edit in given]
+        yield from sorted(both, key=lambda edit: not self.when.holds(apply(obj, edit)))

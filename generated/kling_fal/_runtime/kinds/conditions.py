@@ -51,6 +51,12 @@ def cond_field(cond: Mapping[str, Any]) -> str:
     return str(cond.get("field") or cond.get("present") or cond.get("absent"))
 
 
+def listed(cond: Mapping[str, Any]) -> list[Any]:
+    """The values a condition as written lists (none for ``present`` and ``absent``)."""
+    op = next(name for name in OPS if name in cond)
+    return [] if op in ("present", "absent") else [cond[op]] if op == "equals" else list(cond[op])
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cond:
     """A condition on one field of an object; an absent field takes ``default``."""
@@ -59,13 +65,13 @@ class Cond:
     op: str
     values: tuple[object, ...] = ()
     default: object = None
-    keys: frozenset[tuple[str, object]] = dataclasses.field(init=False, repr=False, compare=False)
+    keys: tuple[tuple[str, object], ...] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.op not in OPS:
             raise ValueError(f"unknown condition op {self.op!r}")
         keys = (key(wanted) for wanted in self.values)
-        object.__setattr__(self, "keys", frozenset(k for k in keys if k is not None))
+        object.__setattr__(self, "keys", tuple(k for k in keys if k is not None))
 
     @classmethod
     def parse(cls, cond: Mapping[str, Any], default: Callable[[str], object]) -> Cond:
@@ -74,8 +80,7 @@ class Cond:
         field = cond_field(cond)
         if op in ("present", "absent"):
             return cls(field=field, op=op)
-        values = cond[op] if op != "equals" else [cond[op]]
-        return cls(field=field, op=op, values=tuple(values), default=default(field))
+        return cls(field=field, op=op, values=tuple(listed(cond)), default=default(field))
 
     def holds(self, obj: object) -> bool:
         """Whether the condition holds on ``obj`` (a dict or a model instance)."""

@@ -36,6 +36,7 @@ class Count(Kind):
     }
     fields_at = (("field", "self"), ("where", "item"))
     bounds = ("min", "max")
+    array = "field"
     field: str
     min: int | None = None
     max: int | None = None

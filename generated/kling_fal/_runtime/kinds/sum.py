@@ -38,6 +38,7 @@ class Sum(Kind):
     }
     fields_at = (("field", "self"), ("item", "item"))
     bounds = ("min", "max")
+    array = "field"
     field: str
     item: str
     min: float | None = None
@@ -85,15 +86,16 @@ class Sum(Kind):
         yield {self.field: ABSENT}
 
     def _items(self, ctx: Context, choices: list[object], target: float) -> list[object]:
+        """Items adding up to ``target``, largest values first; when the values cannot make it
+        exactly, the smallest positive one more goes past it."""
+        positive = [c for c in choices if number_or_zero(c) > 0]
         values: list[object] = []
         left = target
         while left > 0:
-            fitting = [c for c in choices if 0 < number_or_zero(c) <= left]
-            step: object = fitting[-1] if fitting else left if not choices else None
-            if step is None:
-                break
-            values.append(step)
-            left -= number_or_zero(step)
+            fitting = [c for c in positive if number_or_zero(c) <= left]
+            step = fitting[-1] if fitting else positive[0] if positive else None
+            values.append(left if step is None else step)
+            left -= number_or_zero(values[-1]) if fitting or step is None else left
         return [i for v in values for i in ctx.items(self.field, 1, {self.item: v})]
 
     def emit(self, w: Writer, depth: int, o: str) -> None:
