@@ -51,9 +51,14 @@ def peak_rss_mib(cmd: list[str], cwd: Path = ROOT) -> float:
 
 def import_time(module: str, repeat: int, path: Path | None = None) -> float:
     """Median seconds to import `module` in a fresh interpreter, minus the bare interpreter start."""
+    return startup_time(f"import {module}", repeat, path)
+
+
+def startup_time(code: str, repeat: int, path: Path | None = None) -> float:
+    """Median seconds to run `code` in a fresh interpreter, minus the bare interpreter start."""
     env = {"PYTHONPATH": str(path)} if path else None
     base = run_time([sys.executable, "-c", "pass"], repeat, env=env)
-    return max(run_time([sys.executable, "-c", f"import {module}"], repeat, env=env) - base, 1e-6)
+    return max(run_time([sys.executable, "-c", code], repeat, env=env) - base, 1e-6)
 
 
 def shown(label: str, figure: float) -> str:

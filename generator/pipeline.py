@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from generator.ir.model import Api
     from generator.output.background import Worker
 
-MODEL_PATHS = {"input": "kling_fal/models/inputs.py", "output": "kling_fal/models/outputs.py"}
-
 
 @dataclass(frozen=True, slots=True)
 class Options:
@@ -130,8 +128,7 @@ def _render_files(
                 )
             ]
         ) from None
-    for role, code in modules.items():
-        files[MODEL_PATHS[role]] = code
+    files.update(modules)
     return files
 
 

@@ -54,10 +54,10 @@ def test_accessors_type_check_under_mypy_strict(tmp_path: Path) -> None:
     assert errors == expected, done.stdout
     revealed = re.findall(r'Revealed type is "([^"]+)"', done.stdout)
     assert revealed == [
-        "kling_fal.models.outputs.ImageToVideoV26ProOutput",
-        "kling_fal.models.outputs.ImageToVideoV26ProOutput",
-        "kling_fal.models.outputs.TextToVideoV3ProOutput",
-        "kling_fal._runtime.client._types.JobHandle[kling_fal.models.outputs.TextToVideoV3ProOutput]",
+        "kling_fal.models.outputs.image_to_video_v26_pro_output.ImageToVideoV26ProOutput",
+        "kling_fal.models.outputs.image_to_video_v26_pro_output.ImageToVideoV26ProOutput",
+        "kling_fal.models.outputs.text_to_video_v3_pro_output.TextToVideoV3ProOutput",
+        "kling_fal._runtime.client._types.JobHandle[kling_fal.models.outputs.text_to_video_v3_pro_output.TextToVideoV3ProOutput]",
     ]
 
 

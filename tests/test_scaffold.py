@@ -34,8 +34,8 @@ def _expected_changes() -> set[str]:
     }
     return {
         "kling_fal/registry.py",  # the endpoint table
-        "kling_fal/models/inputs.py",  # ImageToVideoV31ProRequest
-        "kling_fal/models/outputs.py",  # ImageToVideoV31ProOutput
+        "kling_fal/models/inputs/__init__.py",  # ImageToVideoV31ProRequest's module
+        "kling_fal/models/outputs/__init__.py",  # ImageToVideoV31ProOutput's module
         "kling_fal/models/__init__.py",  # exports
         "kling_fal/_spec_data.py",  # field data per model
         "kling_fal/_rules.py",  # the new model's rules and check
@@ -72,11 +72,13 @@ def test_scaffold_changes_only_the_files_that_list_endpoints(
     assert sorted(set(after) - set(before)) == [
         f"docs/endpoints/{PATH}.md",
         f"fixtures/{PATH}.json",
+        "kling_fal/models/inputs/image_to_video_v31_pro_request.py",
+        "kling_fal/models/outputs/image_to_video_v31_pro_output.py",
     ]
     assert set(before) - set(after) == set()
     changed = {name for name in before if before[name] != after[name]}
     assert changed == _expected_changes()
-    inputs = after["kling_fal/models/inputs.py"].decode()
+    inputs = after["kling_fal/models/inputs/image_to_video_v31_pro_request.py"].decode()
     assert "class ImageToVideoV31ProRequest(" in inputs
     assert NEW.encode() in after["kling_fal/registry.py"]
 

@@ -14,6 +14,7 @@ from generator.frontend.schema_walk import REF_PREFIX, all_refs
 from generator.ir.model import EnumDef
 from generator.settings import TEMPLATES
 from generator.targets.python.naming import member_names
+from generator.targets.python.split import split_module
 
 _COMMON: dict[str, Any] = {
     "input_file_type": InputFileType.OpenAPI,
@@ -22,8 +23,6 @@ _COMMON: dict[str, Any] = {
     "use_annotated": True,
     "field_constraints": True,
     "use_schema_description": True,
-    "use_field_description": True,
-    "use_attribute_docstrings": True,
     "use_subclass_enum": True,
     "set_default_enum_member": True,
     "use_double_quotes": True,
@@ -33,7 +32,7 @@ _COMMON: dict[str, Any] = {
     "disable_timestamp": True,
     "formatters": [],
     "strict_refs": True,
-    "reuse_model": True,
+    "reuse_model": False,
 }
 # Requests follow JSON Schema strictly (no str->int, bool->float or int->str coercion; enums stay
 # lax so that durations accept 5 as well as "5"); responses are forward-compatible.
@@ -42,6 +41,14 @@ _STRICT = [StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool
 ROLES = {
     "input": ("kling_fal._runtime.KlingInputModel", "forbid", _STRICT),
     "output": ("kling_fal._runtime.KlingOutputModel", "allow", []),
+}
+
+
+# role -> the package of its models under kling_fal.models, and that package's docstring
+PACKAGES = {"input": "inputs", "output": "outputs"}
+_DOCS = {
+    "input": "Request models (strict, as fal validates them), one module per class, imported on first use.",
+    "output": "Response models (forward-compatible), one module per class, imported on first use.",
 }
 
 
@@ -94,17 +101,17 @@ def _closure(bundle: dict[str, Any], roots: set[str]) -> set[str]:
 def model_modules(
     roots: dict[str, set[str]], enums: tuple[EnumDef, ...], bundle: dict[str, Any], header: str
 ) -> dict[str, str]:
-    """role -> module source (unformatted) for the input and the output models.
+    """Output path -> source (unformatted) of the model packages, one module per class.
 
     `roots` names the schemas of each role (IR `Schema.role`); `enums` are the IR's enums.
     """
-    modules: dict[str, str] = {}
+    files: dict[str, str] = {}
     digit_enums = sorted(enum.name for enum in enums if _is_digit_enum(enum))
     for role, (base_class, extra, strict) in ROLES.items():
         names = _closure(bundle, roots.get(role, set()))
         document = _document(enums, bundle, names, role)
         digits = [name for name in digit_enums if name in names]
-        modules[role] = _generate(
+        code = _generate(
             document,
             base_class=base_class,
             extra_fields=extra,
@@ -115,7 +122,10 @@ def model_modules(
             ),
             additional_imports=[_DIGIT_BASE] if digits else None,
         )
-    return modules
+        package = f"kling_fal.models.{PACKAGES[role]}"
+        split = split_module(code, package, header, _DOCS[role])
+        files.update({f"{package.replace('.', '/')}/{rel}": text for rel, text in split.items()})
+    return files
 
 
 def warm_up() -> None:
