@@ -9,6 +9,7 @@ so nulls are dropped before jsonschema sees a payload.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -88,11 +89,16 @@ def args_of(kind: str) -> st.SearchStrategy[Any]:
 def rules(draw: st.DrawFn, kind: str) -> Kind:
     """A rule of ``kind``, checked against the extension schema and parsed with random defaults."""
     written = {"id": "r", "message": "m", kind: draw(args_of(kind))}
-    root = extension_schema()
-    schema = {"$defs": root["$defs"], **root["rules"]["items"]}
-    jsonschema.validate(written, schema, cls=jsonschema.Draft202012Validator)
+    rule_validator().validate(written)
     defaults = draw(st.dictionaries(st.tuples(st.sampled_from(["self", "item"]), names), scalars))
     return kinds.parse(written, lambda scope, name: defaults.get((scope, name)))
+
+
+@cache
+def rule_validator() -> jsonschema.Draft202012Validator:
+    """The extension schema's check of one x-kling-rules item."""
+    root = extension_schema()
+    return jsonschema.Draft202012Validator({"$defs": root["$defs"], **root["rules"]["items"]})
 
 
 def emitted(check: Kind) -> Callable[[object], bool | None]:
@@ -143,7 +149,7 @@ def assert_agree(check: Kind, payload: dict[str, Any]) -> bool:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_evaluator_emitted_check_and_lowering_agree(kind: str, data: st.DataObject) -> None:
     check, payload = data.draw(rules(kind)), data.draw(payloads)
@@ -151,7 +157,7 @@ def test_evaluator_emitted_check_and_lowering_agree(kind: str, data: st.DataObje
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_fixture_candidates_are_labelled_alike(kind: str, data: st.DataObject) -> None:
     """Every candidate edit a kind proposes reads the same to all three; fixtures pick from them."""
