@@ -214,7 +214,7 @@ def test_each_item_is_checked_and_named() -> None:
     found = _issues(O1_REF2V, image_urls=[good, "https://a/b.png", png(180, 180)])
     assert set(found) == {("image_urls[2]", "min-width"), ("image_urls[2]", "min-height")}
     assert found["image_urls[2]", "min-width"] == (
-        "width 180 px is below the minimum min_width=300"
+        "width 180 px is below the minimum min_width=300 (the image is 180x180 px)"
     )
 
 
@@ -231,7 +231,7 @@ def test_items_of_nested_lists_are_named_with_their_element() -> None:
     )
     assert set(found) == {("elements[1].reference_image_urls[1]", "max-aspect-ratio")}
     assert (
-        "aspect ratio 3.25 is above the maximum max_aspect_ratio=2.5"
+        "aspect ratio 3.25 is above the maximum max_aspect_ratio=2.5 (the image is 1300x400 px)"
         in found["elements[1].reference_image_urls[1]", "max-aspect-ratio"]
     )
 
@@ -283,5 +283,9 @@ def test_video_items_are_probed_with_pyav() -> None:
     narrow = LocalFile("clips[0]", spec, mp4(1, 256, 320), placeholder="")
     assert [(i.path, i.rule) for i in check(long_clip)] == [("clips[1]", "max-duration")]
     assert [(i.path, i.rule, i.message) for i in check(narrow)] == [
-        ("clips[0]", "min-width", "width 256 px is below the minimum min_width=300")
+        (
+            "clips[0]",
+            "min-width",
+            "width 256 px is below the minimum min_width=300 (the video is 256x320 px)",
+        )
     ]
