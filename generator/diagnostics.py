@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "ref-cycle": "$ref cycle: {detail}",
     "openapi-invalid": "not valid OpenAPI 3.1: {detail}",
     "extension-invalid": "invalid {key}: {detail}",
+    "extension-misplaced": "{key} goes on a schema of type {expected}, not on {found}",
     "enum-default": "default {value!r} is not one of the enum values {allowed}",
     "enum-value-type": "enum value {value!r} is not a {expected}",
     "enum-inline": "enums must be named components referenced with $ref (found an inline enum)",

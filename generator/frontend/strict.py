@@ -113,6 +113,7 @@ class _Strict:
     def __init__(self, spec: Spec) -> None:
         self.bodies = {name: loc.data for name, loc in spec.schemas.items()}
         self.extensions: dict[str, str] = extension_schema()["schema_extensions"]
+        self.types: dict[str, str] = extension_schema()["schema_extension_types"]
         self.problems: list[Diagnostic] = []
 
     def keywords(self, spec_file: SpecFile, at: str, node: dict[str, Any]) -> None:
@@ -123,12 +124,26 @@ class _Strict:
             part = self.extensions.get(key)
             if part is not None:
                 self.problems += extension_errors(spec_file, key_at, value, part, key)
+                self.placement(spec_file, key_at, str(key), node)
                 continue
             known = SCHEMA_KEYWORDS | self.extensions.keys()
             hint = ""
             if str(key).startswith("x-"):
                 hint = f"the x- keys a schema may carry: {', '.join(sorted(self.extensions))}"
             self.problems.append(_unknown(spec_file, key_at, key, "a schema", known, hint))
+
+    def placement(self, spec_file: SpecFile, at: str, key: str, node: dict[str, Any]) -> None:
+        """An x- key on a schema of another type than extensions.yaml allows for it."""
+        expected, found = self.types.get(key), node.get("type")
+        if expected is None or found == expected:
+            return
+        hint = "a list of URLs carries its file limits on `items`" if found == "array" else ""
+        shown = f"type {found}" if isinstance(found, str) else "a schema without a type"
+        self.problems.append(
+            spec_file.diag(
+                "extension-misplaced", at, hint=hint, key=key, expected=expected, found=shown
+            )
+        )
 
     def required(self, spec_file: SpecFile, at: str, node: dict[str, Any]) -> None:
         names = node.get("required")

@@ -56,6 +56,13 @@ def media_of(name: str, type_: TypeRef) -> str:
     return next((media for word, media in _MEDIA_WORDS if word in name), "file")
 
 
+def file_limits(node: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """fal's limits (x-fal) of a URL field, or of each item of a list of URLs, sorted."""
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        node = node["items"]
+    return tuple(sorted((node.get("x-fal") or {}).items()))
+
+
 def value(raw: Any) -> Value:
     """A spec value with its JSON text."""
     return Value(raw=raw, json=json.dumps(raw, ensure_ascii=False))
@@ -105,7 +112,7 @@ class _Builder:
             required=required,
             default=value(node["default"]) if "default" in node else None,
             constraints=tuple((k, merged[k]) for k in _CONSTRAINTS if k in merged),
-            file_limits=tuple(sorted((node.get("x-fal") or {}).items())),
+            file_limits=file_limits(node),
             media=media_of(name, type_),
             choices=self.choices(type_),
             examples=tuple(value(v) for v in node.get("examples") or ()),

@@ -78,7 +78,7 @@ class Field:
     required: bool
     default: Value | None
     constraints: tuple[tuple[str, Any], ...]
-    file_limits: tuple[tuple[str, Any], ...]
+    file_limits: tuple[tuple[str, Any], ...]  # fal's x-fal; for a list of URLs, each item's
     media: Media  # the file kind of URL fields (strings or lists of them), else ""
     choices: tuple[str, ...]  # the enum values of an enum field (or of its items), else ()
     examples: tuple[Value, ...]

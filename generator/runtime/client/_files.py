@@ -35,7 +35,8 @@ _MAGIC = (
 
 @dataclass(frozen=True, slots=True)
 class FileSpec:
-    """A URL field taking a file: media kind, whether it is a list, and fal's limits."""
+    """A URL field taking a file: media kind, whether it is a list, and fal's limits (of each
+    item of a list, checked and reported per item: ``image_urls[2]``)."""
 
     media: str
     many: bool = False

@@ -99,20 +99,22 @@ def check(item: LocalFile) -> list[Issue]:
         "duration": probe.duration,
         "fps": probe.fps,
     }
+    frame = f" (the {media} is {probe.width}x{probe.height} px)"
     for key in wanted:
         bound, quantity = limits[key], key.split("_", 1)[1]
         value = measured[quantity]
         if value is None:
             continue
         if (value < bound) if key.startswith("min_") else (value > bound):
-            issues.append(_issue(item.path, key, bound, value, quantity))
+            why = frame if key in _GEOMETRY or key in _RATIO else ""
+            issues.append(_issue(item.path, key, bound, value, quantity, why))
     return issues
 
 
-def _issue(path: str, limit: str, bound: Any, value: Any, quantity: str) -> Issue:
+def _issue(path: str, limit: str, bound: Any, value: Any, quantity: str, why: str = "") -> Issue:
     unit = _UNITS.get(quantity, "")
     shown = f"{value:.3g}" if isinstance(value, float) else str(value)
     side = "below the minimum" if limit.startswith("min_") else "above the maximum"
     what = quantity.replace("_", " ")
-    message = f"{what} {shown}{' ' + unit if unit else ''} is {side} {limit}={bound}"
+    message = f"{what} {shown}{' ' + unit if unit else ''} is {side} {limit}={bound}{why}"
     return Issue(path, limit.replace("_", "-"), message)
