@@ -170,11 +170,13 @@ class _Builder:
                 yield from self.flat_rules(target, at + step, trail | {target})
 
     def default_of(self, body: Any, raw: dict[str, Any], scope: str, field: str) -> Any:
-        """The default of `field` of the rule's object ("self") or of its array's items ("item")."""
+        """The default of `field` of the rule's object ("self") or of the items of the array its
+        kind names ("item")."""
         props = properties(self.bodies, body)
         if scope == "item":
-            args = raw[kinds.kind_of(raw)]
-            props = properties(self.bodies, item_schema(self.bodies, props.get(args["field"])))
+            kind = kinds.KINDS[kinds.kind_of(raw)]
+            array = raw[kind.name][kind.array]
+            props = properties(self.bodies, item_schema(self.bodies, props.get(array)))
         prop = props.get(field)
         return prop.get("default") if isinstance(prop, dict) else None
 
