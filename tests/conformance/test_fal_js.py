@@ -38,8 +38,9 @@ class Run:
 
 
 def fal_hosts(emu: Emulator) -> dict[str, str]:
-    """fal's hosts as fal-js calls them -> the emulator's base URL for each."""
-    return {host: emu.url for host in ("queue.fal.run", "fal.run", "rest.fal.ai")}
+    """fal's hosts as fal-js calls them -> the emulator's base URL for each (``/run``: its
+    synchronous run, what fal.run answers)."""
+    return {"queue.fal.run": emu.url, "fal.run": f"{emu.url}/run", "rest.fal.ai": emu.url}
 
 
 @pytest.fixture(scope="module")
