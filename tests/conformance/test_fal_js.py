@@ -158,3 +158,13 @@ def test_invalid_input_is_a_validation_error_with_detail(run: Run) -> None:
     assert error["status"] == 422
     locs = {tuple(item["loc"]) for item in error["body"]["detail"]}
     assert {("body", "prompt"), ("body", "start_image_url")} <= locs, locs
+
+
+def test_the_readme_test_command_installs_fal_js_as_ci_runs_it() -> None:
+    command = next(
+        line
+        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if "pytest -q" in line and "npm install" in line
+    )
+    assert "npm install -s --no-save --no-package-lock typescript@5 @fal-ai/client@1 &&" in command
+    assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
