@@ -56,7 +56,6 @@ if big:
     out["upload_big"] = fal_client.upload_file(big)
 out["webhook"] = fal_client.submit(EID, ARGS, webhook_url=os.environ["WEBHOOK_URL"]).request_id
 out["ids"].append(out["webhook"])
-out["run"] = fal_client.run(EID, ARGS)
 events = []
 out["subscribe"] = fal_client.subscribe(
     EID,
@@ -66,6 +65,11 @@ out["subscribe"] = fal_client.subscribe(
     on_queue_update=lambda s: events.append(type(s).__name__),
 )
 out["events"] = events
+out["run"] = fal_client.run(EID, ARGS)
+try:
+    fal_client.run(EID, {"prompt": 1})
+except fal_client.client.FalClientHTTPError as exc:
+    out["run_invalid"] = [exc.status_code, exc.message]
 print(json.dumps(out))
 """
 
@@ -124,14 +128,18 @@ def test_official_fal_client_speaks_to_the_emulator(tmp_path: Path) -> None:
     kling_fal.parse_output(V26_I2V, out["subscribe"])
     assert out["events"] == ["Queued", "InProgress", "InProgress", "Completed"]
     assert requests[out["request_id"]].input["duration"] == "10"
-    ran = set(requests) - set(out["ids"])  # the invalid submit stored nothing
-    assert set(out["ids"]) <= set(requests) and [requests[i].outcome for i in ran] == ["OK"]
+    ran = set(requests) - set(out["ids"])  # the two runs are kept; the invalid submit is not
+    assert set(out["ids"]) <= set(requests) and len(ran) == 2
+    assert sorted(str(requests[i].outcome) for i in ran) == ["ERROR", "OK"]  # invalid, valid
+    assert all(r.status == "COMPLETED" for r in requests.values())
     stored = uploads[out["upload_big"]][1]
     assert len(stored) == big.stat().st_size == 101 * 2**20
     assert hashlib.sha256(stored).digest() == hashlib.sha256(big.read_bytes()).digest()
     assert requests[out["webhook"]].webhook_url == hook.url
     assert [d.request_id for d in deliveries if d.delivered] == [out["webhook"]]
-    kling_fal.parse_output(V26_I2V, out["run"])
+    kling_fal.parse_output(V26_I2V, out["run"])  # fal.run: the output, no queue ticket
+    status, message = out["run_invalid"]
+    assert status == 422 and ("body", "start_image_url") in {tuple(d["loc"]) for d in message}
 
 
 def test_fal_client_retries_through_injected_faults(tmp_path: Path) -> None:
@@ -142,7 +150,7 @@ def test_fal_client_retries_through_injected_faults(tmp_path: Path) -> None:
         out = run_fal_client(emu, image, hook.url)
         assert emu.injected_faults  # fal_client retried 429 and nginx 502 on its own
         assert set(out["ids"]) <= set(emu.requests)  # and no duplicate from a retried submit:
-        assert len(emu.requests) == len(out["ids"]) + 1  # the sync run's record
+        assert len(emu.requests) == len(out["ids"]) + 2  # the two runs' records
     assert [name for name, _ in out["statuses"]] == [
         "Queued",
         "InProgress",

@@ -274,6 +274,14 @@ def test_same_seed_same_ids_and_outputs() -> None:
     assert run(3) != run(4)
 
 
+def test_ids_are_unique_across_unseeded_runs() -> None:
+    def first_id() -> str:
+        with Emulator() as emu, client(emu) as http:
+            return str(submit(http, V26_I2V)["request_id"])
+
+    assert first_id() != first_id()
+
+
 def test_stop_closes_connections_and_joins_its_threads() -> None:
     before = threading.active_count()
     emu = Emulator(tls=True).start()
@@ -293,7 +301,10 @@ def test_stop_closes_connections_and_joins_its_threads() -> None:
 def test_command_line_runs_until_terminated() -> None:
     package_root = str(Path(kling_fal.__file__).resolve().parent.parent)
     process = subprocess.Popen(
-        [sys.executable, "-m", "kling_fal.emulator", "--port", "0", "--tls", "--seed", "1"],
+        [
+            *(sys.executable, "-m", "kling_fal.emulator", "--port", "0", "--tls", "--seed", "1"),
+            *("--strict", "--validate-on", "result"),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": package_root},
@@ -308,6 +319,14 @@ def test_command_line_runs_until_terminated() -> None:
         assert keys.json()["keys"][0]["crv"] == "Ed25519"
         token = httpx.post(f"{url}/storage/auth/token", headers=KEY, verify=trust, trust_env=False)
         assert token.json()["base_url"] == url
+        hosts = process.stdout.readline()
+        assert f"FAL_RUN_HOST={url.removeprefix('https://')}/run " in hosts
+        with httpx.Client(base_url=url, headers=KEY, verify=trust, trust_env=False) as http:
+            extra = {**payload(V26_I2V), "not_a_field": 1}
+            submitted = submit(http, V26_I2V, extra)  # --validate-on result: accepted here
+            poll(http, submitted)
+            result = http.get(submitted["response_url"])  # --strict: the unknown field
+            assert [d["type"] for d in result.json()["detail"]] == ["extra_forbidden"]
     finally:
         process.terminate()
         assert process.wait(10) == 0

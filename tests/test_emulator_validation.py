@@ -9,8 +9,8 @@ import httpx
 import pytest
 from emulator_support import ACTIVE, V26_I2V, client, payload, poll, submit
 from kling_fal import fixtures
-from kling_fal.emulator import Emulator
 from kling_fal._runtime.errors import rule_for_error
+from kling_fal.emulator import Emulator
 
 V3_T2V = "fal-ai/kling-video/v3/pro/text-to-video"
 V1_T2V = "fal-ai/kling-video/v1/standard/text-to-video"

@@ -15,7 +15,7 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from aiohttp import web
@@ -105,9 +105,9 @@ class Storage:
             return Route(self._upload, "storage", "token")
         if method == "POST" and path == "/files/upload/multipart":
             return Route(self._multipart_create, "storage", "token")
-        match = _PART.match(path)
+        match = _PART.match(path)  # fal-js sends its parts to the signed URL, without a token
         if match and method == ("POST" if match[3] == "complete" else "PUT"):
-            auth = None if match[1] == _FAL_JS_MULTIPART else "token"  # fal-js: a signed URL
+            auth: Literal["token"] | None = None if match[1] == _FAL_JS_MULTIPART else "token"
             return Route(lambda r: self._multipart_step(r, match), "storage", auth)
         if method in ("GET", "HEAD") and _FILE.match(path):
             return Route(self._download)

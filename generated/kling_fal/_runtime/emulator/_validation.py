@@ -125,7 +125,8 @@ def _null_errors(members: tuple[Any, ...], loc: list[Any]) -> list[Problem]:
 
 @functools.cache
 def _adapter(members: tuple[Any, ...]) -> TypeAdapter[Any]:
-    return TypeAdapter(Union[members] if len(members) > 1 else members[0])  # noqa: UP007
+    annotation: Any = Union[members] if len(members) > 1 else members[0]  # noqa: UP007
+    return TypeAdapter(annotation)
 
 
 def _rule_problem(issue: Issue, data: Any) -> Problem:
