@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -11,20 +12,23 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import kling_fal
-from emulator_support import V26_I2V
+from emulator_support import V26_I2V, receiver
 from kling_fal.emulator import Emulator, Faults
 
 # Runs in a fresh interpreter: fal_client reads FAL_RUN_HOST / FAL_QUEUE_RUN_HOST at import.
+# Its storage hosts (rest.fal.ai, v3.fal.media) have no public setting: the two module
+# constants are the only way to point an unmodified fal_client's uploads elsewhere.
 SCRIPT = r"""
 import json, os, sys
 import fal_client
 import fal_client.client as fc
 
 fc.REST_URL = fc.CDN_URL = os.environ["EMULATOR_URL"]
+small, big = sys.argv[1:]
 EID = "fal-ai/kling-video/v2.6/pro/image-to-video"
 ARGS = {"prompt": "A king walks slowly", "start_image_url": "https://example.com/king.png",
         "duration": "10"}
-out = {}
+out = {"ids": []}
 handle = fal_client.submit(EID, ARGS)
 out["statuses"] = []
 while True:
@@ -36,6 +40,7 @@ while True:
 out["request_id"] = handle.request_id
 out["result"] = fal_client.result(EID, handle.request_id)
 second = fal_client.submit(EID, ARGS)
+out["ids"] += [handle.request_id, second.request_id]
 fal_client.cancel(EID, second.request_id)
 try:
     fal_client.result(EID, second.request_id)
@@ -45,31 +50,47 @@ try:
     fal_client.submit(EID, {"prompt": 1})
 except fal_client.client.FalClientHTTPError as exc:
     out["invalid"] = [exc.status_code, exc.message]
-out["upload"] = fal_client.upload_file(sys.argv[1])
+out["upload"] = fal_client.upload_file(small)
 out["upload_bytes"] = fal_client.upload(b"raw bytes", "application/octet-stream")
+if big:
+    out["upload_big"] = fal_client.upload_file(big)
+out["webhook"] = fal_client.submit(EID, ARGS, webhook_url=os.environ["WEBHOOK_URL"]).request_id
+out["ids"].append(out["webhook"])
 events = []
 out["subscribe"] = fal_client.subscribe(
-    EID, ARGS, with_logs=True, on_queue_update=lambda s: events.append(type(s).__name__)
+    EID,
+    ARGS,
+    with_logs=True,
+    on_enqueue=out["ids"].append,
+    on_queue_update=lambda s: events.append(type(s).__name__),
 )
 out["events"] = events
+out["run"] = fal_client.run(EID, ARGS)
+try:
+    fal_client.run(EID, {"prompt": 1})
+except fal_client.client.FalClientHTTPError as exc:
+    out["run_invalid"] = [exc.status_code, exc.message]
 print(json.dumps(out))
 """
 
 
-def run_fal_client(emu: Emulator, upload: Path) -> dict[str, Any]:
+def run_fal_client(
+    emu: Emulator, upload: Path, webhook_url: str, big: Path | None = None
+) -> dict[str, Any]:
     assert emu.ca_file is not None
     netloc = urlsplit(emu.url).netloc
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     env.pop("SSL_CERT_DIR", None)
     env.update(
         FAL_KEY="test-key",
-        FAL_RUN_HOST=netloc,
+        FAL_RUN_HOST=f"{netloc}/run",  # the emulator's sync run, as its banner says
         FAL_QUEUE_RUN_HOST=netloc,
         SSL_CERT_FILE=emu.ca_file,
         EMULATOR_URL=emu.url,
+        WEBHOOK_URL=webhook_url,
     )
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(upload)],
+        [sys.executable, "-c", SCRIPT, str(upload), str(big or "")],
         env=env,
         capture_output=True,
         text=True,
@@ -83,10 +104,13 @@ def run_fal_client(emu: Emulator, upload: Path) -> dict[str, Any]:
 def test_official_fal_client_speaks_to_the_emulator(tmp_path: Path) -> None:
     image = tmp_path / "king.png"
     image.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
-    with Emulator(tls=True) as emu:
-        out = run_fal_client(emu, image)
-        uploads = emu.uploads
-        requests = emu.requests
+    big = tmp_path / "big.mp4"  # fal_client uploads files above 100 MiB in 10 MiB parts
+    big.write_bytes(bytes(range(256)) * (101 * 4096))
+    with receiver() as hook, Emulator(tls=True) as emu:
+        out = run_fal_client(emu, image, hook.url, big)
+        emu.wait_webhooks()
+        uploads = {url: (f.content_type, f.data) for url, f in emu.uploads.items()}
+        requests, deliveries = emu.requests, emu.webhook_deliveries
     names = [name for name, _ in out["statuses"]]
     assert names == ["Queued", "InProgress", "InProgress", "Completed"]
     assert [len(logs) for _, logs in out["statuses"][1:]] == [1, 2, 3]
@@ -99,23 +123,34 @@ def test_official_fal_client_speaks_to_the_emulator(tmp_path: Path) -> None:
         ("body", "prompt"),
         ("body", "start_image_url"),
     }
-    assert uploads[out["upload"]].data == image.read_bytes()
-    assert uploads[out["upload"]].content_type == "image/png"
-    assert uploads[out["upload_bytes"]].data == b"raw bytes"
+    assert uploads[out["upload"]] == ("image/png", image.read_bytes())
+    assert uploads[out["upload_bytes"]][1] == b"raw bytes"
     kling_fal.parse_output(V26_I2V, out["subscribe"])
     assert out["events"] == ["Queued", "InProgress", "InProgress", "Completed"]
     assert requests[out["request_id"]].input["duration"] == "10"
-    assert len(requests) == 3  # the invalid submit stored nothing
+    ran = set(requests) - set(out["ids"])  # the two runs are kept; the invalid submit is not
+    assert set(out["ids"]) <= set(requests) and len(ran) == 2
+    assert sorted(str(requests[i].outcome) for i in ran) == ["ERROR", "OK"]  # invalid, valid
+    assert all(r.status == "COMPLETED" for r in requests.values())
+    stored = uploads[out["upload_big"]][1]
+    assert len(stored) == big.stat().st_size == 101 * 2**20
+    assert hashlib.sha256(stored).digest() == hashlib.sha256(big.read_bytes()).digest()
+    assert requests[out["webhook"]].webhook_url == hook.url
+    assert [d.request_id for d in deliveries if d.delivered] == [out["webhook"]]
+    kling_fal.parse_output(V26_I2V, out["run"])  # fal.run: the output, no queue ticket
+    status, message = out["run_invalid"]
+    assert status == 422 and ("body", "start_image_url") in {tuple(d["loc"]) for d in message}
 
 
 def test_fal_client_retries_through_injected_faults(tmp_path: Path) -> None:
     image = tmp_path / "a.png"
     image.write_bytes(b"png")
     faults = Faults(rate=0.3, seed=2, kinds=("429", "502"), on=("submit", "status", "result"))
-    with Emulator(tls=True, faults=faults) as emu:
-        out = run_fal_client(emu, image)
+    with receiver() as hook, Emulator(tls=True, faults=faults) as emu:
+        out = run_fal_client(emu, image, hook.url)
         assert emu.injected_faults  # fal_client retried 429 and nginx 502 on its own
-        assert len(emu.requests) == 3
+        assert set(out["ids"]) <= set(emu.requests)  # and no duplicate from a retried submit:
+        assert len(emu.requests) == len(out["ids"]) + 2  # the two runs' records
     assert [name for name, _ in out["statuses"]] == [
         "Queued",
         "InProgress",
