@@ -112,7 +112,7 @@ def loc_path(loc: Iterable[object]) -> str:
 
 
 def issues_from_detail(detail: object) -> list[Issue]:
-    """Issues from a 422 ``detail``: a list of ``{loc, msg, type}`` or a plain message."""
+    """Issues from a 422 ``detail``: a list of ``{loc, msg, type, ctx}`` or a plain message."""
     if not isinstance(detail, list):
         return [Issue("", "api", str(detail))]
     issues = []
@@ -122,13 +122,12 @@ def issues_from_detail(detail: object) -> list[Issue]:
             continue
         kind = str(item.get("type", ""))
         rule = rule_for_error(kind)
-        issues.append(
-            Issue(
-                loc_path(item.get("loc") or ()),
-                kind if rule == "type" and kind else rule,
-                str(item.get("msg", "")),
-            )
-        )
+        ctx = item.get("ctx")
+        if kind == "value_error" and isinstance(ctx, Mapping) and ctx.get("rule"):
+            rule = str(ctx["rule"])  # a cross-field rule, named by its id
+        elif rule == "type" and kind:
+            rule = kind
+        issues.append(Issue(loc_path(item.get("loc") or ()), rule, str(item.get("msg", ""))))
     return issues
 
 
