@@ -2,15 +2,23 @@
 
 One snippet, type-checked once with mypy --strict: lines marked ``# error`` must be reported and
 every other line must pass. The snippet is also run: its unmarked lines construct valid models, and
-each marked line on its own raises KlingValidationError, so the types match the runtime both ways.
+each marked line on its own raises KlingValidationError (or ImportError for a misspelt name), so
+the types match the runtime both ways.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+from support import SPEC
 from typing_support import marked_lines, mypy_strict
+
+from generator.diagnostics import SpecError
+from generator.ir.model import Api
+from generator.pipeline import load_api
+from generator.targets.python.signatures import constructors
 
 IMPORTS = """\
 from kling_fal.models import (
@@ -54,6 +62,8 @@ TextToVideoV3ProRequest(multi_prompt=[{"duration": "5"}])  # error: the prompt k
 KlingV3MultiPromptElement(prompt="b", duration=0)  # error: not a duration
 V1TextToVideoRequest(prompt="p", advanced_camera_control={"movement_type": "spin", "movement_value": 1})  # error
 V1TextToVideoRequest(prompt="p", camera_control="up")  # error: not a camera control
+from kling_fal.models import ImageToVideoV26ProRequst  # error: misspelt model name
+from kling_fal.models.inputs import CameraControlDikt  # error: misspelt TypedDict name
 """
 SNIPPET = IMPORTS + BODY
 
@@ -95,8 +105,37 @@ REJECTED = [line for line in BODY.splitlines() if "# error" in line]
 
 
 @pytest.mark.parametrize("line", REJECTED, ids=[line.split("#")[1] for line in REJECTED])
-def test_each_rejected_line_fails_validation(line: str) -> None:
+def test_each_rejected_line_fails_at_runtime(line: str) -> None:
     from kling_fal import KlingValidationError
 
-    with pytest.raises(KlingValidationError):
+    with pytest.raises(ImportError if line.startswith("from ") else KlingValidationError):
         exec(line, _runtime_namespace())
+
+
+@pytest.fixture(scope="module")
+def api() -> Api:
+    return load_api(SPEC)[0]
+
+
+def test_a_schema_named_like_a_typed_dict_is_refused(api: Api) -> None:
+    clash = dataclasses.replace(api.enums[0], name="CameraControlDict")
+    with pytest.raises(SpecError) as error:
+        constructors(api.schemas, (*api.enums, clash))
+    source = api.enums[0].source
+    assert str(error.value) == (
+        f"{source.file}:{source.line} #{source.pointer}: error[python-name] 'CameraControlDict'"
+        " is also the name of the TypedDict of 'CameraControl'"
+    )
+
+
+def test_a_field_name_that_is_no_keyword_argument_is_refused(api: Api) -> None:
+    schema = next(s for s in api.schemas if s.name == "ImageToVideoV26ProRequest")
+    field = dataclasses.replace(schema.fields[0], name="start-image")
+    bad = dataclasses.replace(schema, fields=(field, *schema.fields[1:]))
+    with pytest.raises(SpecError) as error:
+        constructors((*api.schemas, bad), api.enums)
+    assert str(error.value).startswith(f"{field.source.file}:{field.source.line} #")
+    assert str(error.value).endswith(
+        "error[python-name] field 'ImageToVideoV26ProRequest.start-image' is not a usable"
+        " Python keyword argument"
+    )

@@ -417,14 +417,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the model or enum `name` on first access."""
-    package = _PACKAGES.get(name)
-    if package is None:
-        raise AttributeError(f"module 'kling_fal.models' has no attribute {name!r}")
-    value = getattr(import_module(package), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # type checkers see the imports above: a misspelt name is an error
+
+    def __getattr__(name: str) -> Any:
+        """Import the model or enum `name` on first access."""
+        package = _PACKAGES.get(name)
+        if package is None:
+            raise AttributeError(f"module 'kling_fal.models' has no attribute {name!r}")
+        value = getattr(import_module(package), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

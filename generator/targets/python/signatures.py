@@ -11,10 +11,12 @@ one; nothing changes at runtime), typed from the IR: ``Literal`` values for enum
 from __future__ import annotations
 
 import ast
+import keyword
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.ir.model import EnumDef, Field, Schema, TypeRef
+from generator.diagnostics import Diagnostic, SpecError
+from generator.ir.model import EnumDef, Field, Schema, Source, TypeRef
 
 # Imports the inserted code needs; split.py gives each class module the ones it uses.
 _IMPORTS = (
@@ -58,16 +60,40 @@ class Constructors:
 
 
 def constructors(schemas: Iterable[Schema], enums: Iterable[EnumDef]) -> Constructors:
-    """The typed constructors of the input schemas (`Schema.role`) among `schemas`."""
+    """The typed constructors of the input schemas (`Schema.role`) among `schemas`.
+
+    SpecError when a field name is no Python keyword argument or a name clashes with a TypedDict.
+    """
     inputs = {s.name: s for s in schemas if s.role == "input"}
+    enum_defs = {e.name: e for e in enums}
     nested = sorted({name for s in inputs.values() for name in _models(s.fields)})
-    clash = sorted((set(inputs) | {e.name for e in enums}) & {dict_name(n) for n in nested})
-    if clash:
-        raise ValueError(f"schema {clash[0]!r} clashes with a generated TypedDict name")
-    accepted = _Accepted({e.name: e for e in enums})
+    problems = [
+        _problem(f.source, f"field '{s.name}.{f.name}' is not a usable Python keyword argument")
+        for s in inputs.values()
+        for f in s.fields
+        if not f.name.isidentifier() or keyword.iskeyword(f.name)
+    ]
+    named = {**inputs, **enum_defs}
+    problems += [
+        _problem(named[n].source, f"'{n}' is also the name of the TypedDict of '{n[:-4]}'")
+        for n in sorted(named.keys() & {dict_name(m) for m in nested})
+    ]
+    if problems:
+        raise SpecError(problems)
+    accepted = _Accepted(enum_defs)
     return Constructors(
         blocks={name: accepted.init(schema) for name, schema in sorted(inputs.items())},
         typed_dicts="".join(accepted.typed_dict(inputs[name]) for name in nested),
+    )
+
+
+def _problem(source: Source, message: str) -> Diagnostic:
+    return Diagnostic(
+        code="python-name",
+        file=source.file,
+        line=source.line,
+        pointer=source.pointer,
+        message=message,
     )
 
 
