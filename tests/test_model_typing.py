@@ -139,3 +139,16 @@ def test_a_field_name_that_is_no_keyword_argument_is_refused(api: Api) -> None:
         "error[python-name] field 'ImageToVideoV26ProRequest.start-image' is not a usable"
         " Python keyword argument"
     )
+
+
+def test_digit_enums_take_the_ints_validation_maps_back(api: Api) -> None:
+    enums = tuple(
+        dataclasses.replace(
+            e, members=(dataclasses.replace(e.members[0], value="05"), *e.members[1:])
+        )
+        if e.name == "Duration5To10Enum"
+        else e
+        for e in api.enums
+    )
+    block = constructors(api.schemas, enums).blocks["ImageToVideoV26ProRequest"]
+    assert "duration: Duration5To10Enum | Literal['05', '10', 10] | None = '5'," in block

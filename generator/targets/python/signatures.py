@@ -142,8 +142,8 @@ class _Accepted:
         if t.kind == "enum":
             enum = self._enums[t.name]
             values = [repr(m.value) for m in enum.members]
-            if is_digit_enum(enum):
-                values += [str(int(m.value)) for m in enum.members]
+            if is_digit_enum(enum):  # the ints DigitEnum maps back to a value ("05" has none)
+                values += [m.value for m in enum.members if m.value == str(int(m.value))]
             return f"{t.name} | Literal[{', '.join(values)}]"
         return _SCALARS.get(t.kind, "Any")
 
