@@ -124,7 +124,7 @@ def test_a_schema_named_like_a_typed_dict_is_refused(api: Api) -> None:
     source = api.enums[0].source
     assert str(error.value) == (
         f"{source.file}:{source.line} #{source.pointer}: error[python-name] 'CameraControlDict'"
-        " is also the name of the TypedDict of 'CameraControl'"
+        " is also the TypedDict of 'CameraControl'"
     )
 
 

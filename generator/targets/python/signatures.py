@@ -75,8 +75,9 @@ def constructors(schemas: Iterable[Schema], enums: Iterable[EnumDef]) -> Constru
     ]
     named = {**inputs, **enum_defs}
     problems += [
-        _problem(named[n].source, f"'{n}' is also the name of the TypedDict of '{n[:-4]}'")
-        for n in sorted(named.keys() & {dict_name(m) for m in nested})
+        _problem(named[dict_name(m)].source, f"'{dict_name(m)}' is also the TypedDict of '{m}'")
+        for m in nested
+        if dict_name(m) in named
     ]
     if problems:
         raise SpecError(problems)
@@ -104,32 +105,30 @@ class _Accepted:
         self._enums = enums
 
     def init(self, schema: Schema) -> str:
-        """The ``if TYPE_CHECKING: def __init__`` block of `schema`'s class."""
-        params = "".join(f"            {self._param(f)},\n" for f in schema.fields)
-        star = "*,\n            " if schema.fields else ""
-        return (
-            "    if TYPE_CHECKING:\n\n"
-            "        def __init__(\n"
-            f"            self,\n            {star}{params.lstrip()}"
-            "        ) -> None: ...\n"
-        )
+        """The ``if TYPE_CHECKING: def __init__`` block of `schema`'s class (keywords only)."""
+        params = ["self", *(["*"] if schema.fields else [])]
+        for f in schema.fields:
+            default = f.default.python if f.default is not None else "None"
+            params.append(
+                f"{f.name}: {self._annotation(f)}" + ("" if f.required else f" = {default}")
+            )
+        lines = "".join(f"            {param},\n" for param in params)
+        return f"    if TYPE_CHECKING:\n\n        def __init__(\n{lines}        ) -> None: ...\n"
 
     def typed_dict(self, schema: Schema) -> str:
         """The TypedDict of the nested model `schema`: its required keys are the required fields."""
         items = "".join(
-            f"    {f.name}: Required[{self.value(f.type)}]\n"
+            f"    {f.name}: Required[{self._annotation(f)}]\n"
             if f.required
-            else f"    {f.name}: {self.value(f.type)} | None\n"
+            else f"    {f.name}: {self._annotation(f)}\n"
             for f in schema.fields
         )
         doc = f'"""``{schema.name}`` as a dict, as validation accepts it."""'
         return f"\n\nclass {dict_name(schema.name)}(TypedDict, total=False):\n    {doc}\n\n{items}"
 
-    def _param(self, field: Field) -> str:
-        if field.required:
-            return f"{field.name}: {self.value(field.type)}"
-        default = field.default.python if field.default is not None else "None"
-        return f"{field.name}: {self.value(field.type)} | None = {default}"
+    def _annotation(self, field: Field) -> str:
+        """What `field` accepts; an optional field also takes None."""
+        return self.value(field.type) + ("" if field.required else " | None")
 
     def value(self, t: TypeRef) -> str:
         """The annotation of the values validation accepts for a value of type `t`."""
