@@ -73,7 +73,7 @@ def constructors(schemas: Iterable[Schema], enums: Iterable[EnumDef]) -> Constru
         for f in s.fields
         if not f.name.isidentifier() or keyword.iskeyword(f.name)
     ]
-    named = {**inputs, **enum_defs}
+    named: dict[str, Schema | EnumDef] = {**inputs, **enum_defs}
     problems += [
         _problem(named[dict_name(m)].source, f"'{dict_name(m)}' is also the TypedDict of '{m}'")
         for m in nested
