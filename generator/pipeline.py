@@ -103,12 +103,14 @@ def _render_files(
     from generator.targets.openapi.bundle import with_rules
     from generator.targets.python import rules
     from generator.targets.python.models import model_modules
+    from generator.targets.python.signatures import constructors
 
     api = _ir(spec, ast, bundle, options.spec_dir, openapi=False)
     roots: dict[str, set[str]] = {}
     for schema in api.schemas:
         roots.setdefault(schema.role, set()).add(schema.name)
-    models.submit(model_modules, roots, api.enums, bundle, header_for("x.py"))
+    typed = constructors(api.schemas, api.enums)
+    models.submit(model_modules, roots, api.enums, bundle, header_for("x.py"), typed)
     files = render_all(api, options.template_dirs)
     files[rules.PATH] = rules.rules_module(api, header_for("x.py"))
     files["openapi.json"] = json.dumps(with_rules(bundle, api), indent=2, ensure_ascii=False) + "\n"

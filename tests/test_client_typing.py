@@ -6,13 +6,9 @@ types are the endpoints' own output models.
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 
-from support import GENERATED
+from typing_support import marked_lines, mypy_strict
 
 SNIPPET = """
 from pathlib import Path
@@ -42,25 +38,11 @@ async def main() -> None:
 
 
 def test_accessors_type_check_under_mypy_strict(tmp_path: Path) -> None:
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text(SNIPPET)
-    cache = Path(os.environ.get("KLING_TEST_MYPY_CACHE", tmp_path / "cache"))
-    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), str(snippet)]
-    env = {**os.environ, "MYPYPATH": str(GENERATED)}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
-    lines = SNIPPET.splitlines()
-    errors = {int(n) for n in re.findall(r"snippet\.py:(\d+): error", done.stdout)}
-    expected = {n for n, line in enumerate(lines, 1) if line.endswith(tuple(_markers(lines)))}
-    assert errors == expected, done.stdout
-    revealed = re.findall(r'Revealed type is "([^"]+)"', done.stdout)
-    assert revealed == [
+    report = mypy_strict(SNIPPET, tmp_path)
+    assert report.errors == marked_lines(SNIPPET), report.output
+    assert report.revealed == [
         "kling_fal.models.outputs.image_to_video_v26_pro_output.ImageToVideoV26ProOutput",
         "kling_fal.models.outputs.image_to_video_v26_pro_output.ImageToVideoV26ProOutput",
         "kling_fal.models.outputs.text_to_video_v3_pro_output.TextToVideoV3ProOutput",
         "kling_fal._runtime.client._types.JobHandle[kling_fal.models.outputs.text_to_video_v3_pro_output.TextToVideoV3ProOutput]",
     ]
-
-
-def _markers(lines: list[str]) -> set[str]:
-    """The distinct ``# error: ...`` comments of the snippet."""
-    return {line[line.index("# error") :] for line in lines if "# error" in line}

@@ -2,7 +2,8 @@
 """Every request and response model and enum, re-exported and imported on first use.
 
 Request models live in `kling_fal.models.inputs`, response models in `kling_fal.models.outputs`,
-one module per class: using one endpoint's models imports only those.
+one module per class: using one endpoint's models imports only those. Each model nested in a
+request also has a TypedDict, `<Model>Dict`, the dict form its parent model accepts.
 """
 
 from importlib import import_module
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
         AspectRatioAutoEnum,
         AspectRatioEnum,
         CameraControl,
+        CameraControlDict,
         CameraControlEnum,
         CharacterOrientationEnum,
         CreateVoiceInput,
@@ -22,8 +24,10 @@ if TYPE_CHECKING:
         Duration3To15Enum,
         Duration5To10Enum,
         DynamicMask,
+        DynamicMaskDict,
         EffectSceneEnum,
         FaceChoice,
+        FaceChoiceDict,
         IdentifyFaceInput,
         ImageToVideoRequest,
         ImageToVideoV2MasterRequest,
@@ -39,8 +43,11 @@ if TYPE_CHECKING:
         ImageToVideoV26ProRequest,
         ImageToVideoV34kRequest,
         KlingV3ComboElementInput,
+        KlingV3ComboElementInputDict,
         KlingV3ImageElementInput,
+        KlingV3ImageElementInputDict,
         KlingV3MultiPromptElement,
+        KlingV3MultiPromptElementDict,
         KlingV15ProImageToVideoRequest,
         LipsyncA2VRequest,
         LipsyncT2VRequest,
@@ -60,6 +67,7 @@ if TYPE_CHECKING:
         OmniV2VEditInput,
         OmniV2VReferenceInput,
         OmniVideoElementInput,
+        OmniVideoElementInputDict,
         OmniVideoImageToVideoInput,
         OmniVideoReferenceToVideoInput,
         ProImageToVideoRequest,
@@ -76,6 +84,7 @@ if TYPE_CHECKING:
         TextToVideoV26ProRequest,
         TextToVideoV34kRequest,
         Trajectory,
+        TrajectoryDict,
         TTSInput,
         V1ImageToVideoRequest,
         V1TextToVideoRequest,
@@ -263,6 +272,14 @@ _PACKAGES = {
     "VideoEffectsRequest2025": "kling_fal.models.inputs",
     "VideoToAudioInput": "kling_fal.models.inputs",
     "VideoToAudioOutput": "kling_fal.models.outputs",
+    "CameraControlDict": "kling_fal.models.inputs",
+    "DynamicMaskDict": "kling_fal.models.inputs",
+    "FaceChoiceDict": "kling_fal.models.inputs",
+    "KlingV3ComboElementInputDict": "kling_fal.models.inputs",
+    "KlingV3ImageElementInputDict": "kling_fal.models.inputs",
+    "KlingV3MultiPromptElementDict": "kling_fal.models.inputs",
+    "OmniVideoElementInputDict": "kling_fal.models.inputs",
+    "TrajectoryDict": "kling_fal.models.inputs",
 }
 __all__ = [
     "AIAvatarInput",
@@ -272,6 +289,7 @@ __all__ = [
     "AspectRatioAutoEnum",
     "AspectRatioEnum",
     "CameraControl",
+    "CameraControlDict",
     "CameraControlEnum",
     "CharacterOrientationEnum",
     "CreateVoiceInput",
@@ -280,9 +298,11 @@ __all__ = [
     "Duration3To15Enum",
     "Duration5To10Enum",
     "DynamicMask",
+    "DynamicMaskDict",
     "EffectSceneEnum",
     "ElementsOutput",
     "FaceChoice",
+    "FaceChoiceDict",
     "FaceData",
     "File",
     "I2VOutput",
@@ -315,8 +335,11 @@ __all__ = [
     "ImageToVideoV34kRequest",
     "KlingV1I2VOutput",
     "KlingV3ComboElementInput",
+    "KlingV3ComboElementInputDict",
     "KlingV3ImageElementInput",
+    "KlingV3ImageElementInputDict",
     "KlingV3MultiPromptElement",
+    "KlingV3MultiPromptElementDict",
     "KlingV15ProImageToVideoRequest",
     "LipsyncA2VOutput",
     "LipsyncA2VRequest",
@@ -350,6 +373,7 @@ __all__ = [
     "OmniV2VReferenceInput",
     "OmniV2VReferenceOutput",
     "OmniVideoElementInput",
+    "OmniVideoElementInputDict",
     "OmniVideoImageToVideoInput",
     "OmniVideoImageToVideoOutput",
     "OmniVideoReferenceToVideoInput",
@@ -380,6 +404,7 @@ __all__ = [
     "TextToVideoV34kOutput",
     "TextToVideoV34kRequest",
     "Trajectory",
+    "TrajectoryDict",
     "V1ImageToVideoRequest",
     "V1TextToVideoRequest",
     "VideoEffectsOutput",
@@ -392,14 +417,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the model or enum `name` on first access."""
-    package = _PACKAGES.get(name)
-    if package is None:
-        raise AttributeError(f"module 'kling_fal.models' has no attribute {name!r}")
-    value = getattr(import_module(package), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # type checkers see the imports above: a misspelt name is an error
+
+    def __getattr__(name: str) -> Any:
+        """Import the model or enum `name` on first access."""
+        package = _PACKAGES.get(name)
+        if package is None:
+            raise AttributeError(f"module 'kling_fal.models' has no attribute {name!r}")
+        value = getattr(import_module(package), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

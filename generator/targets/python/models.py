@@ -14,6 +14,7 @@ from generator.frontend.schema_walk import REF_PREFIX, all_refs
 from generator.ir.model import EnumDef
 from generator.settings import TEMPLATES
 from generator.targets.python.naming import member_names
+from generator.targets.python.signatures import Constructors, is_digit_enum
 from generator.targets.python.split import split_module
 
 _COMMON: dict[str, Any] = {
@@ -60,10 +61,6 @@ _DIGIT_BASE = "kling_fal._runtime.DigitEnum"
 _ENUM_TEMPLATES = TEMPLATES / "_models"
 
 
-def _is_digit_enum(enum: EnumDef) -> bool:
-    return all(member.value.isdigit() for member in enum.members)
-
-
 def _document(
     enums: tuple[EnumDef, ...], bundle: dict[str, Any], names: set[str], role: str
 ) -> dict[str, Any]:
@@ -99,14 +96,19 @@ def _closure(bundle: dict[str, Any], roots: set[str]) -> set[str]:
 
 
 def model_modules(
-    roots: dict[str, set[str]], enums: tuple[EnumDef, ...], bundle: dict[str, Any], header: str
+    roots: dict[str, set[str]],
+    enums: tuple[EnumDef, ...],
+    bundle: dict[str, Any],
+    header: str,
+    typed: Constructors,
 ) -> dict[str, str]:
     """Output path -> source (unformatted) of the model packages, one module per class.
 
-    `roots` names the schemas of each role (IR `Schema.role`); `enums` are the IR's enums.
+    `roots` names the schemas of each role (IR `Schema.role`); `enums` are the IR's enums;
+    `typed` gives the request models their typed constructors.
     """
     files: dict[str, str] = {}
-    digit_enums = sorted(enum.name for enum in enums if _is_digit_enum(enum))
+    digit_enums = sorted(enum.name for enum in enums if is_digit_enum(enum))
     for role, (base_class, extra, strict) in ROLES.items():
         names = _closure(bundle, roots.get(role, set()))
         document = _document(enums, bundle, names, role)
@@ -122,6 +124,8 @@ def model_modules(
             ),
             additional_imports=[_DIGIT_BASE] if digits else None,
         )
+        if role == "input":
+            code = typed.apply(code)
         package = f"kling_fal.models.{PACKAGES[role]}"
         split = split_module(code, package, header, _DOCS[role])
         files.update({f"{package.replace('.', '/')}/{rel}": text for rel, text in split.items()})

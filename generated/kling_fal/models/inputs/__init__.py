@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from kling_fal.models.inputs.aspect_ratio_auto_enum import AspectRatioAutoEnum
     from kling_fal.models.inputs.aspect_ratio_enum import AspectRatioEnum
     from kling_fal.models.inputs.camera_control import CameraControl
+    from kling_fal.models.inputs.camera_control_dict import CameraControlDict
     from kling_fal.models.inputs.camera_control_enum import CameraControlEnum
     from kling_fal.models.inputs.character_orientation_enum import CharacterOrientationEnum
     from kling_fal.models.inputs.create_voice_input import CreateVoiceInput
@@ -19,8 +20,10 @@ if TYPE_CHECKING:
     from kling_fal.models.inputs.duration3_to15_enum import Duration3To15Enum
     from kling_fal.models.inputs.duration5_to10_enum import Duration5To10Enum
     from kling_fal.models.inputs.dynamic_mask import DynamicMask
+    from kling_fal.models.inputs.dynamic_mask_dict import DynamicMaskDict
     from kling_fal.models.inputs.effect_scene_enum import EffectSceneEnum
     from kling_fal.models.inputs.face_choice import FaceChoice
+    from kling_fal.models.inputs.face_choice_dict import FaceChoiceDict
     from kling_fal.models.inputs.identify_face_input import IdentifyFaceInput
     from kling_fal.models.inputs.image_to_video_request import ImageToVideoRequest
     from kling_fal.models.inputs.image_to_video_v2_master_request import ImageToVideoV2MasterRequest
@@ -48,8 +51,17 @@ if TYPE_CHECKING:
     from kling_fal.models.inputs.image_to_video_v26_pro_request import ImageToVideoV26ProRequest
     from kling_fal.models.inputs.image_to_video_v34k_request import ImageToVideoV34kRequest
     from kling_fal.models.inputs.kling_v3_combo_element_input import KlingV3ComboElementInput
+    from kling_fal.models.inputs.kling_v3_combo_element_input_dict import (
+        KlingV3ComboElementInputDict,
+    )
     from kling_fal.models.inputs.kling_v3_image_element_input import KlingV3ImageElementInput
+    from kling_fal.models.inputs.kling_v3_image_element_input_dict import (
+        KlingV3ImageElementInputDict,
+    )
     from kling_fal.models.inputs.kling_v3_multi_prompt_element import KlingV3MultiPromptElement
+    from kling_fal.models.inputs.kling_v3_multi_prompt_element_dict import (
+        KlingV3MultiPromptElementDict,
+    )
     from kling_fal.models.inputs.kling_v15_pro_image_to_video_request import (
         KlingV15ProImageToVideoRequest,
     )
@@ -79,6 +91,7 @@ if TYPE_CHECKING:
     from kling_fal.models.inputs.omni_v2_v_edit_input import OmniV2VEditInput
     from kling_fal.models.inputs.omni_v2_v_reference_input import OmniV2VReferenceInput
     from kling_fal.models.inputs.omni_video_element_input import OmniVideoElementInput
+    from kling_fal.models.inputs.omni_video_element_input_dict import OmniVideoElementInputDict
     from kling_fal.models.inputs.omni_video_image_to_video_input import OmniVideoImageToVideoInput
     from kling_fal.models.inputs.omni_video_reference_to_video_input import (
         OmniVideoReferenceToVideoInput,
@@ -103,6 +116,7 @@ if TYPE_CHECKING:
     from kling_fal.models.inputs.text_to_video_v26_pro_request import TextToVideoV26ProRequest
     from kling_fal.models.inputs.text_to_video_v34k_request import TextToVideoV34kRequest
     from kling_fal.models.inputs.trajectory import Trajectory
+    from kling_fal.models.inputs.trajectory_dict import TrajectoryDict
     from kling_fal.models.inputs.tts_input import TTSInput
     from kling_fal.models.inputs.v1_image_to_video_request import V1ImageToVideoRequest
     from kling_fal.models.inputs.v1_text_to_video_request import V1TextToVideoRequest
@@ -118,6 +132,7 @@ _MODULES = {
     "AspectRatioAutoEnum": "aspect_ratio_auto_enum",
     "AspectRatioEnum": "aspect_ratio_enum",
     "CameraControl": "camera_control",
+    "CameraControlDict": "camera_control_dict",
     "CameraControlEnum": "camera_control_enum",
     "CharacterOrientationEnum": "character_orientation_enum",
     "CreateVoiceInput": "create_voice_input",
@@ -125,8 +140,10 @@ _MODULES = {
     "Duration3To15Enum": "duration3_to15_enum",
     "Duration5To10Enum": "duration5_to10_enum",
     "DynamicMask": "dynamic_mask",
+    "DynamicMaskDict": "dynamic_mask_dict",
     "EffectSceneEnum": "effect_scene_enum",
     "FaceChoice": "face_choice",
+    "FaceChoiceDict": "face_choice_dict",
     "IdentifyFaceInput": "identify_face_input",
     "ImageToVideoRequest": "image_to_video_request",
     "ImageToVideoV21MasterRequest": "image_to_video_v21_master_request",
@@ -143,8 +160,11 @@ _MODULES = {
     "ImageToVideoV3TurboStandardRequest": "image_to_video_v3_turbo_standard_request",
     "KlingV15ProImageToVideoRequest": "kling_v15_pro_image_to_video_request",
     "KlingV3ComboElementInput": "kling_v3_combo_element_input",
+    "KlingV3ComboElementInputDict": "kling_v3_combo_element_input_dict",
     "KlingV3ImageElementInput": "kling_v3_image_element_input",
+    "KlingV3ImageElementInputDict": "kling_v3_image_element_input_dict",
     "KlingV3MultiPromptElement": "kling_v3_multi_prompt_element",
+    "KlingV3MultiPromptElementDict": "kling_v3_multi_prompt_element_dict",
     "LipsyncA2VRequest": "lipsync_a2_v_request",
     "LipsyncT2VRequest": "lipsync_t2_v_request",
     "MotionControlRequest": "motion_control_request",
@@ -163,6 +183,7 @@ _MODULES = {
     "OmniV2VEditInput": "omni_v2_v_edit_input",
     "OmniV2VReferenceInput": "omni_v2_v_reference_input",
     "OmniVideoElementInput": "omni_video_element_input",
+    "OmniVideoElementInputDict": "omni_video_element_input_dict",
     "OmniVideoImageToVideoInput": "omni_video_image_to_video_input",
     "OmniVideoReferenceToVideoInput": "omni_video_reference_to_video_input",
     "ProImageToVideoRequest": "pro_image_to_video_request",
@@ -180,6 +201,7 @@ _MODULES = {
     "TextToVideoV3TurboProRequest": "text_to_video_v3_turbo_pro_request",
     "TextToVideoV3TurboStandardRequest": "text_to_video_v3_turbo_standard_request",
     "Trajectory": "trajectory",
+    "TrajectoryDict": "trajectory_dict",
     "V1ImageToVideoRequest": "v1_image_to_video_request",
     "V1TextToVideoRequest": "v1_text_to_video_request",
     "VideoEffectsRequest": "video_effects_request",
@@ -194,6 +216,7 @@ __all__ = [
     "AspectRatioAutoEnum",
     "AspectRatioEnum",
     "CameraControl",
+    "CameraControlDict",
     "CameraControlEnum",
     "CharacterOrientationEnum",
     "CreateVoiceInput",
@@ -201,8 +224,10 @@ __all__ = [
     "Duration3To15Enum",
     "Duration5To10Enum",
     "DynamicMask",
+    "DynamicMaskDict",
     "EffectSceneEnum",
     "FaceChoice",
+    "FaceChoiceDict",
     "IdentifyFaceInput",
     "ImageToVideoRequest",
     "ImageToVideoV2MasterRequest",
@@ -218,8 +243,11 @@ __all__ = [
     "ImageToVideoV26ProRequest",
     "ImageToVideoV34kRequest",
     "KlingV3ComboElementInput",
+    "KlingV3ComboElementInputDict",
     "KlingV3ImageElementInput",
+    "KlingV3ImageElementInputDict",
     "KlingV3MultiPromptElement",
+    "KlingV3MultiPromptElementDict",
     "KlingV15ProImageToVideoRequest",
     "LipsyncA2VRequest",
     "LipsyncT2VRequest",
@@ -239,6 +267,7 @@ __all__ = [
     "OmniV2VEditInput",
     "OmniV2VReferenceInput",
     "OmniVideoElementInput",
+    "OmniVideoElementInputDict",
     "OmniVideoImageToVideoInput",
     "OmniVideoReferenceToVideoInput",
     "ProImageToVideoRequest",
@@ -256,6 +285,7 @@ __all__ = [
     "TextToVideoV26ProRequest",
     "TextToVideoV34kRequest",
     "Trajectory",
+    "TrajectoryDict",
     "V1ImageToVideoRequest",
     "V1TextToVideoRequest",
     "VideoEffectsRequest",
@@ -266,14 +296,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the module of the class `name` on first access."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # type checkers see the imports above: a misspelt name is an error
+
+    def __getattr__(name: str) -> Any:
+        """Import the module of the class `name` on first access."""
+        module = _MODULES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
