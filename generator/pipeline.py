@@ -112,7 +112,7 @@ def _render_files(
     typed = constructors(api.schemas, api.enums)
     models.submit(model_modules, roots, api.enums, bundle, header_for("x.py"), typed)
     files = render_all(api, options.template_dirs)
-    files[rules.PATH] = rules.rules_module(api, header_for("x.py"))
+    files.update(rules.rules_modules(api, header_for("x.py")))
     files["openapi.json"] = json.dumps(with_rules(bundle, api), indent=2, ensure_ascii=False) + "\n"
     try:
         modules = models.result()

@@ -38,7 +38,7 @@ def _expected_changes() -> set[str]:
         "kling_fal/models/outputs/__init__.py",  # ImageToVideoV31ProOutput's module
         "kling_fal/models/__init__.py",  # exports
         "kling_fal/_spec_data.py",  # field data per model
-        "kling_fal/_rules.py",  # the new model's rules and check
+        "kling_fal/_rules/__init__.py",  # the new model's rules module
         "kling_fal/cli/_flags.py",  # flags per endpoint
         "docs/index.md",  # endpoint index
         "docs/capabilities.md",  # capability matrix row
@@ -72,6 +72,7 @@ def test_scaffold_changes_only_the_files_that_list_endpoints(
     assert sorted(set(after) - set(before)) == [
         f"docs/endpoints/{PATH}.md",
         f"fixtures/{PATH}.json",
+        "kling_fal/_rules/image_to_video_v31_pro_request.py",
         "kling_fal/models/inputs/image_to_video_v31_pro_request.py",
         "kling_fal/models/outputs/image_to_video_v31_pro_output.py",
     ]

@@ -1,8 +1,9 @@
-"""The Python target's cross-field rules: ``kling_fal/_rules.py``, emitted source.
+"""The Python target's cross-field rules: the ``kling_fal/_rules`` package, emitted source.
 
-The module holds each request model's rules as runtime data (what ``evaluate`` reports from) and
-one straight-line check per model, written by the kinds' emitters (generator/runtime/kinds), so
-valid input never pays for ``evaluate``. Nothing is compiled at runtime.
+One module per request model holds its rules as runtime data (what ``evaluate`` reports from) and
+one straight-line check, written by the kinds' emitters (generator/runtime/kinds), so valid input
+never pays for ``evaluate`` and using one endpoint imports only its own rules and kinds. Nothing
+is compiled at runtime.
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from generator.ir.model import Api
-from generator.runtime.kinds import Kind, Writer
+from generator.ir.model import Api, Schema
+from generator.runtime.kinds import Kind, Writer, _values
+from generator.targets.python.split import module_name
 
-PATH = "kling_fal/_rules.py"
-_DOC = '''"""Cross-field rules of the request models: their data and one check per model.
+PACKAGE_PATH = "kling_fal/_rules"
+RUNTIME = "generator.runtime"
+_INIT_DOC = '''"""Cross-field rules of the request models, one module per model, imported on first use.
 
-Each ``_check_*`` tells whether every rule of its model holds on plain JSON data (dicts and
-lists); it returns None at anything else (a model instance), which ``evaluate`` then reads.
+Each module holds its model's rules as data (what ``evaluate`` reports from) and ``check``, which
+tells whether every rule holds on plain JSON data (dicts and lists); it returns None at anything
+else (a model instance), which ``evaluate`` then reads.
 """'''
 
 
@@ -79,36 +83,67 @@ def check_function(w: Writer, name: str, rules: Sequence[tuple[tuple[str, ...], 
     w.line(1, "return True")
 
 
-def rules_module(api: Api, header: str) -> str:
-    """The text of ``kling_fal/_rules.py`` (ruff formats it with the rest)."""
+def rules_modules(api: Api, header: str) -> dict[str, str]:
+    """Path -> text of the ``kling_fal/_rules`` package (ruff formats them with the rest): one
+    module per request model with rules, and an ``__init__`` whose ``RULES`` and ``CHECKS``
+    import a model's module when the runtime first asks for it."""
     ruled = [s for s in api.schemas if s.role == "input" and s.runtime_rules]
-    w = Writer()
-    for schema in ruled:
-        w.line(0, "\n")
-        checks = [(rule.at, rule.rule.check) for rule in schema.runtime_rules]
-        check_function(w, f"_check_{schema.name}", checks)
-    body = "\n".join(w.lines)
-    data = [
-        f"    {schema.name!r}: (\n"
-        + "".join(
-            f"        Rule(id={r.rule.id!r}, message={r.rule.message!r}, "
-            f"check={source(r.rule.check)}{f', at={r.at!r}' if r.at else ''}),\n"
-            for r in schema.runtime_rules
-        )
-        + "    ),\n"
-        for schema in ruled
-    ]
-    conds = "".join(f"{name} = {source(cond)}\n" for name, cond in w.conds.items())
-    kinds = sorted({type(r.rule.check).__name__ for s in ruled for r in s.runtime_rules})
-    kinds += ["Cond"] if conds else []
-    helpers = [f"{name} as _{name}" for name in ("is_object", "number") if f"_{name}(" in body]
-    names = sorted(kinds) + helpers
-    imported = f"from kling_fal._runtime.kinds import {', '.join(names)}\n" if names else ""
-    checks = "".join(f"    {s.name!r}: _check_{s.name},\n" for s in ruled)
-    return (
-        f"{header}\n{_DOC}\n\n{_NOQA}\nfrom __future__ import annotations\n\n"
-        "from collections.abc import Callable\n\n"
-        f"{imported}from kling_fal._runtime.rules import Rule\n\n"
-        f"RULES: dict[str, tuple[Rule, ...]] = {{\n{''.join(data)}}}\n{conds}{body}\n\n\n"
-        f"CHECKS: dict[str, Callable[[object], bool | None]] = {{\n{checks}}}\n"
+    modules = {schema.name: module_name(schema.name) for schema in ruled}
+    files = {f"{PACKAGE_PATH}/{modules[s.name]}.py": _model_module(s, header) for s in ruled}
+    table = "".join(f"    {name!r}: {module!r},\n" for name, module in modules.items())
+    files[f"{PACKAGE_PATH}/__init__.py"] = (
+        f"{header}\n{_INIT_DOC}\n\nfrom __future__ import annotations\n\n"
+        "from kling_fal._runtime.kinds import Check\n"
+        "from kling_fal._runtime.lazy import ModuleTable\n"
+        "from kling_fal._runtime.rules import Rule\n\n"
+        f"_MODULES = {{\n{table}}}\n"
+        f'RULES: ModuleTable[tuple[Rule, ...]] = ModuleTable(__name__, _MODULES, "RULES")\n'
+        f'CHECKS: ModuleTable[Check] = ModuleTable(__name__, _MODULES, "check")\n'
     )
+    return files
+
+
+def _model_module(schema: Schema, header: str) -> str:
+    w = Writer()
+    w.line(0, "\n")
+    check_function(w, "check", [(rule.at, rule.rule.check) for rule in schema.runtime_rules])
+    body = "\n".join(w.lines)
+    data = "".join(
+        f"    Rule(id={r.rule.id!r}, message={r.rule.message!r}, "
+        f"check={source(r.rule.check)}{f', at={r.at!r}' if r.at else ''}),\n"
+        for r in schema.runtime_rules
+    )
+    conds = "".join(f"{name} = {source(cond)}\n" for name, cond in w.conds.items())
+    used = {k for r in schema.runtime_rules for k in _classes(r.rule.check)}
+    used |= {k for cond in w.conds.values() for k in _classes(cond)}
+    imports = sorted(f"from {_vendored(k.__module__)} import {k.__name__}" for k in used)
+    imports += [
+        f"from {_vendored(_values.__name__)} import {name} as _{name}"
+        for name in ("is_object", "number")
+        if f"_{name}(" in body
+    ]
+    lines = "\n".join(imports)
+    return (
+        f'{header}\n"""Cross-field rules of ``{schema.name}`` and their check."""\n\n{_NOQA}\n'
+        f"from __future__ import annotations\n\n{lines}\n"
+        "from kling_fal._runtime.rules import Rule\n\n"
+        f"RULES: tuple[Rule, ...] = (\n{data})\n{conds}{body}\n"
+    )
+
+
+def _classes(value: Any) -> set[type]:
+    """The runtime dataclasses `source(value)` constructs."""
+    if isinstance(value, tuple):
+        return {k for v in value for k in _classes(v)}
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return set()
+    found = {type(value)}
+    for f in dataclasses.fields(value):
+        if f.init:
+            found |= _classes(getattr(value, f.name))
+    return found
+
+
+def _vendored(module: str) -> str:
+    """`generator.runtime.kinds.count` -> `kling_fal._runtime.kinds.count`."""
+    return "kling_fal._runtime" + module.removeprefix(RUNTIME)
