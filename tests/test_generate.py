@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,25 @@ def test_template_cache_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     (tmp_path / "ro").write_text("a file, not a directory", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ro"))
     assert template_cache() is None
+
+
+def test_generate_needs_no_git_and_no_repository(tmp_path: Path) -> None:
+    """History comes from spec/history/ directories: generate runs outside any git repository
+    with no git on PATH, and writes the same tree."""
+    spec, out, bare = tmp_path / "spec", tmp_path / "out", tmp_path / "no-tools"
+    shutil.copytree(SPEC, spec)
+    bare.mkdir()
+    env = {**os.environ, "PATH": str(bare), "PYTHONPATH": str(ROOT), "GIT_DIR": str(bare)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--spec", "spec", "--out", "out"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert shutil.which("git", path=str(bare)) is None
+    made, expected = tree(out), tree(GENERATED)
+    made.pop(".klinggen-stamp", None)
+    expected.pop(".klinggen-stamp", None)
+    assert made == expected
