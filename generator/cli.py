@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("diff", "import", "new-endpoint"):
             return _history_main(args)
         if args.command == "ir" and args.doc:
-            from generator.ir.doc import ir_reference
+            from generator.output.reference import ir_reference
 
             print(ir_reference(), end="")
             return EXIT_OK

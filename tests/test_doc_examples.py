@@ -107,3 +107,145 @@ def test_raw_fal_client_examples_run(tmp_path: Path) -> None:
             printed.strip()
         )  # fal_client returns a dict; the example prints it
         kling_fal.parse_output(endpoint_id, result)
+
+
+# The guides, the quickstart and the package README: every fenced block runs as written, in a
+# scratch directory. Python blocks are exec'd (a block defining tests is run by pytest), bash
+# commands run in order with the emulator they start standing in for http://127.0.0.1:8080, and
+# the JavaScript block runs under node with the unmodified @fal-ai/client.
+PAGES = (
+    "docs/index.md",
+    "docs/guides/client.md",
+    "docs/guides/emulator.md",
+    "docs/guides/cli.md",
+    "README.md",
+)
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", flags=re.S | re.M)
+DOC_URL = "http://127.0.0.1:8080"
+
+
+def fenced(page: str) -> list[tuple[str, str]]:
+    """(language, code) of every fenced block of a generated page, in order."""
+    return FENCE.findall((GENERATED / page).read_text(encoding="utf-8"))
+
+
+def commands(code: str) -> list[list[str]]:
+    """The shell commands of a bash block: continuation lines joined, comments dropped."""
+    lines = code.replace("\\\n", " ").splitlines()
+    return [shlex.split(line, comments=True) for line in lines if line.strip()]
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory, no proxies, the CLI's journal inside it."""
+    monkeypatch.chdir(tmp_path)
+    for name in [k for k in os.environ if "proxy" in k.lower()]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("KLING_JOURNAL", str(tmp_path / "cli-jobs.db"))
+    return tmp_path
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process that imports the generated package."""
+    path = os.pathsep.join(p for p in (str(GENERATED), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+class DocRun:
+    """The state of running one page: the emulators its commands started, by documented URL."""
+
+    def __init__(self, where: Path) -> None:
+        self.where = where
+        self.urls: dict[str, str] = {}
+        self.processes: list[subprocess.Popen[str]] = []
+
+    def block(self, language: str, code: str) -> None:
+        """Run one fenced block."""
+        if language == "python" and "def test_" in code:
+            self.pytest(code)
+        elif language == "python":
+            run_python(code)  # raises whatever the example raises
+        elif language == "js":
+            self.node(code)
+        else:
+            assert language == "bash", f"a {language} block: no way to run it"
+            for argv in commands(code):
+                self.command([self.urls.get(a, a) for a in argv])
+
+    def pytest(self, code: str) -> None:
+        (self.where / "test_doc_example.py").write_text(code, encoding="utf-8")
+        argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        done = subprocess.run(
+            [*argv, "test_doc_example.py"],
+            cwd=self.where,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0 and " passed" in done.stdout, done.stdout[-3000:]
+
+    def node(self, code: str) -> None:
+        modules = GENERATED.parent / "node_modules"
+        assert (modules / "@fal-ai" / "client").is_dir(), (
+            "@fal-ai/client is installed by the README's test command (npm install @fal-ai/client@1)"
+        )
+        (self.where / "node_modules").symlink_to(modules)
+        (self.where / "example.mjs").write_text(code, encoding="utf-8")
+        url = self.urls[DOC_URL]  # the page starts the emulator before its JavaScript
+        done = subprocess.run(
+            ["node", "example.mjs"],
+            cwd=self.where,
+            env={**os.environ, "KLING_EMULATOR": url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert url in done.stdout
+
+    def command(self, argv: list[str]) -> None:
+        """One shell command of the docs: pip install, the emulator, or `kling`."""
+        if argv[:2] == ["pip", "install"]:
+            (target,) = argv[2:]  # the local package, with extras it declares
+            path, _, extras = target.partition("[")
+            pyproject = (GENERATED / "pyproject.toml").read_text(encoding="utf-8")
+            declared = re.findall(r"^(\w+) = \[", pyproject, flags=re.M)
+            assert path == "./generated" and set(extras.rstrip("]").split(",")) <= set(declared)
+        elif argv[:3] == ["python", "-m", "kling_fal.emulator"]:
+            self.urls[DOC_URL] = self.emulator(argv[3:])
+        else:
+            assert argv[0] == "kling", argv
+            assert kling(argv[1:]) == 0, argv
+
+    def emulator(self, flags: list[str]) -> str:
+        """Start the emulator as documented (on a free port instead of 8080); its URL."""
+        flags = ["0" if flag == "8080" else flag for flag in flags]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kling_fal.emulator", *flags],
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.processes.append(process)
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("kling_fal emulator listening on "), first
+        return first.split()[-1]
+
+    def stop(self) -> None:
+        """Stop every emulator started; each exits cleanly on SIGTERM."""
+        for process in self.processes:
+            process.terminate()
+            assert process.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_guide_examples_run(page: str, scratch: Path) -> None:
+    blocks = fenced(page)
+    assert blocks, page
+    run = DocRun(scratch)
+    try:
+        for language, code in blocks:
+            run.block(language, code)
+    finally:
+        run.stop()

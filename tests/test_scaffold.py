@@ -14,16 +14,16 @@ from generator.output.stamp import STAMP
 from generator.output.write import tree
 from generator.pipeline import Options, generate
 
-NEW = "fal-ai/kling-video/v3.1/pro/image-to-video"
+NEW = "fal-ai/kling-video/v3.5/pro/image-to-video"  # the README adds v3.1
 LIKE = "fal-ai/kling-video/v3/pro/image-to-video"
-PATH = "v3.1/pro/image-to-video"
+PATH = "v3.5/pro/image-to-video"
 
 
 def _expected_changes() -> set[str]:
     """Every generated file whose content is made from the list of endpoints or of models.
 
     The new endpoint reuses existing enums and nested types, so no enum page appears; its new
-    model family v3.1 only shows in the docs index, which lists endpoints anyway. The client's private modules rendered from templates (`kling_fal/client/_*.jinja`) are one accessor, argument
+    model family v3.5 only shows where endpoints are listed anyway (endpoint index, matrix, nav). The client's private modules rendered from templates (`kling_fal/client/_*.jinja`) are one accessor, argument
     set or file spec per endpoint; its public re-exports and the vendored runtime do not change.
     """
     client = ROOT / "templates" / "package" / "kling_fal" / "client"
@@ -34,13 +34,15 @@ def _expected_changes() -> set[str]:
     }
     return {
         "kling_fal/registry.py",  # the endpoint table
-        "kling_fal/models/inputs/__init__.py",  # ImageToVideoV31ProRequest's module
-        "kling_fal/models/outputs/__init__.py",  # ImageToVideoV31ProOutput's module
+        "kling_fal/models/inputs/__init__.py",  # ImageToVideoV35ProRequest's module
+        "kling_fal/models/outputs/__init__.py",  # ImageToVideoV35ProOutput's module
         "kling_fal/models/__init__.py",  # exports
         "kling_fal/_spec_data.py",  # field data per model
         "kling_fal/_rules/__init__.py",  # the new model's rules module
         "kling_fal/cli/_flags.py",  # flags per endpoint
-        "docs/index.md",  # endpoint index
+        "docs/index.md",  # endpoint counts
+        "docs/endpoints.md",  # endpoint index
+        "mkdocs.yml",  # nav: the endpoint's title under its family
         "docs/capabilities.md",  # capability matrix row
         "openapi.json",  # paths and schemas
         "README.md",  # endpoint count and table
@@ -72,15 +74,15 @@ def test_scaffold_changes_only_the_files_that_list_endpoints(
     assert sorted(set(after) - set(before)) == [
         f"docs/endpoints/{PATH}.md",
         f"fixtures/{PATH}.json",
-        "kling_fal/_rules/image_to_video_v31_pro_request.py",
-        "kling_fal/models/inputs/image_to_video_v31_pro_request.py",
-        "kling_fal/models/outputs/image_to_video_v31_pro_output.py",
+        "kling_fal/_rules/image_to_video_v35_pro_request.py",
+        "kling_fal/models/inputs/image_to_video_v35_pro_request.py",
+        "kling_fal/models/outputs/image_to_video_v35_pro_output.py",
     ]
     assert set(before) - set(after) == set()
     changed = {name for name in before if before[name] != after[name]}
     assert changed == _expected_changes()
-    inputs = after["kling_fal/models/inputs/image_to_video_v31_pro_request.py"].decode()
-    assert "class ImageToVideoV31ProRequest(" in inputs
+    inputs = after["kling_fal/models/inputs/image_to_video_v35_pro_request.py"].decode()
+    assert "class ImageToVideoV35ProRequest(" in inputs
     assert NEW.encode() in after["kling_fal/registry.py"]
 
 
@@ -92,14 +94,14 @@ def test_scaffold_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     meta = data["x-kling-endpoint"]
     assert (meta["id"], meta["model"], meta["tier"], meta["mode"]) == (
         NEW,
-        "v3.1",
+        "v3.5",
         "pro",
         "image-to-video",
     )
-    assert meta["title"] == "Kling 3.1 Pro image to video"
-    assert meta["input"] == {"$ref": "#/components/schemas/ImageToVideoV31ProRequest"}
-    request = data["components"]["schemas"]["ImageToVideoV31ProRequest"]
-    assert request["title"] == "ImageToVideoV31ProRequest" and request["x-kling-title-inferred"]
+    assert meta["title"] == "Kling 3.5 Pro image to video"
+    assert meta["input"] == {"$ref": "#/components/schemas/ImageToVideoV35ProRequest"}
+    request = data["components"]["schemas"]["ImageToVideoV35ProRequest"]
+    assert request["title"] == "ImageToVideoV35ProRequest" and request["x-kling-title-inferred"]
     assert [r["id"] for r in request["x-kling-rules"]] == [
         "prompt-xor-multi-prompt",
         "elements-at-most-one-video",

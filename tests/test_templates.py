@@ -10,7 +10,7 @@ import pytest
 from support import ROOT, SPEC
 
 from generator.cli import main
-from generator.ir.doc import ir_reference
+from generator.output.reference import ir_reference
 from generator.pipeline import Options, render
 
 TYPESCRIPT = ROOT / "templates" / "examples" / "typescript"

@@ -3,6 +3,7 @@ OpenAPI 3.1, examples."""
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 import jsonschema
@@ -23,6 +24,7 @@ from generator.frontend.strict import extension_errors, schema_problems
 from generator.runtime import kinds
 from generator.runtime.kinds import conditions
 
+_MISSING = object()
 _MAX_LOCATED = 100  # the OpenAPI check stops locating problems after this many
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -198,7 +200,9 @@ class _Checker:
                     self.add(spec_file, "rule-bad-value", where, rule=rule["id"], detail=detail)
 
     def openapi(self, bundle: dict[str, Any]) -> None:
-        """OpenAPI 3.1 validity of every schema, with the queue paths of one endpoint.
+        """OpenAPI 3.1 validity of every schema, with the queue paths of one endpoint, in one
+        validation of the document; an error inside `components/schemas/<name>` is reported at
+        that schema's own file and line.
 
         The paths are laid out by bundle.py the same way for every endpoint, so one endpoint's
         paths check the layout (a test validates the whole bundle); this keeps generation fast.
@@ -209,27 +213,34 @@ class _Checker:
         sample = {k: v for k, v in bundle["paths"].items() if k.startswith(first)}
         document = {**bundle, "paths": sample}
         try:
-            found = next(OpenAPIV31SpecValidator(document).iter_errors(), None)
+            errors = list(islice(OpenAPIV31SpecValidator(document).iter_errors(), _MAX_LOCATED))
         except Exception as exc:  # the validator raises on documents it cannot walk
             self.add(self.spec.root, "openapi-invalid", "", detail=f"{type(exc).__name__}: {exc}")
             return
-        if found is None:
-            return
+        for error in errors:  # one validation of the whole document, each error mapped back
+            path = [str(part) for part in error.absolute_path]
+            if path[:2] == ["components", "schemas"] and path[2:3]:
+                places = [(path[2], path[3:])]
+            else:  # a schema validated on its own reports paths inside that schema
+                places = [(name, path) for name in self._holding(path, error.instance)]
+            for name, rest in places:
+                loc = self.spec.schemas[name]
+                self.add(
+                    loc.file, "openapi-invalid", loc.pointer + pointer(*rest), detail=error.message
+                )
+            if not places:
+                self.add(self.spec.root, "openapi-invalid", pointer(*path), detail=error.message)
+
+    def _holding(self, path: list[str], value: Any) -> list[str]:
+        """The schemas that have `value` at `path` (where an error inside one was found)."""
+        found = []
         for name, loc in self.spec.schemas.items():
-            if len(self.problems) >= _MAX_LOCATED:
-                break
-            stubs = {ref.removeprefix(REF_PREFIX): {} for _, ref in all_refs(loc.data)}
-            doc = {**bundle, "paths": {}, "components": {"schemas": {**stubs, name: loc.data}}}
-            for error in OpenAPIV31SpecValidator(doc).iter_errors():
-                where = loc.pointer + pointer(*error.absolute_path)
-                self.add(loc.file, "openapi-invalid", where, detail=error.message)
-        if not self.problems:
-            self.add(
-                self.spec.root,
-                "openapi-invalid",
-                pointer(*found.absolute_path),
-                detail=found.message,
-            )
+            node: Any = loc.data
+            for part in path:
+                node = node.get(part, _MISSING) if isinstance(node, dict) else _MISSING
+            if node is not _MISSING and node == value:
+                found.append(name)
+        return found
 
     def examples(self, bundle: dict[str, Any]) -> None:
         components = {"components": bundle["components"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import traceback
 from collections.abc import Callable, Iterable
@@ -52,7 +53,7 @@ SCOPES: dict[str, Callable[[Api], Iterable[Any]]] = {
     "enum": lambda api: api.enums,
 }
 # shorthand placeholders in file names under package/ -> output patterns
-_SHORTHANDS = {
+SHORTHANDS = {
     "{endpoint}": "{endpoint.path}",
     "{schema}": "{schema.name}",
     "{enum}": "{enum.name}",
@@ -64,16 +65,65 @@ def _implicit_row(template: str, output: str) -> PlanRow:
     static = not output.endswith(".jinja")
     output = output.removesuffix(".jinja")
     scope = "api"
-    for mark, pattern in _SHORTHANDS.items():
+    for mark, pattern in SHORTHANDS.items():
         if mark in output:
             scope, output = mark[1:-1], output.replace(mark, pattern)
     return PlanRow(template=template, output=output, static=static, scope=scope)
 
 
 def header_for(output: str) -> str:
-    """The generated-file header line in the comment syntax of `output`, or '' if it has none."""
+    """The generated-file header line in the comment syntax of `output` (e.g. `"x.md"`), or ''
+    if it has none: `{{ header_for("x.py") }}` opens a Python module."""
     pattern = _COMMENT.get(Path(output).suffix)
     return pattern.format(HEADER) if pattern else ""
+
+
+def _json(value: Any) -> str:
+    """`value` as one line of JSON, non-ASCII kept: `{{ v | json }}`."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_block(data: Any, indent: int = 0) -> str:
+    """Indented JSON whose continuation lines start `indent` spaces in (for nesting in a
+    template): `{{ payload | json_block(4) }}`."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + " " * indent)
+
+
+def _shquote(value: str) -> str:
+    """One POSIX shell word (`shlex.quote`): `kling run x --prompt {{ p | shquote }}`."""
+    return shlex.quote(value)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _md_text(value: Any) -> str:
+    """Spec text shown literally in Markdown: backslash, backtick, `*`, `_`, braces, brackets,
+    `#` and `|` are backslash-escaped, `&`, `<` and `>` become entities, so `<<<voice_1>>>` or
+    `@Element1 *or* x` render as written: `{{ endpoint.summary | md_text }}`."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_cell(value: Any) -> str:
+    """Text (or Markdown) as one table cell: whitespace runs become one space, every `|` not
+    already escaped is escaped. Chain after `md_text` for spec text: `{{ d | md_text | md_cell }}`."""
+    return _PIPE.sub(r"\\|", " ".join(str(value).split()))
+
+
+# Every filter and global templates get beyond Jinja's built-ins; templates/IR.md lists them
+# with these docstrings. The Python target's naming layer brings its own (py_name, ...).
+FILTERS: dict[str, Callable[..., Any]] = {
+    "json": _json,
+    "json_block": _json_block,
+    "md_cell": _md_cell,
+    "md_text": _md_text,
+    "shquote": _shquote,
+    **PYTHON_FILTERS,
+}
+GLOBALS: dict[str, Callable[..., str]] = {"header_for": header_for}
 
 
 def make_env(template_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
@@ -91,19 +141,9 @@ def make_env(template_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(PYTHON_FILTERS)
-    env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
-    env.filters["json_block"] = _json_block
-    env.filters["md_cell"] = lambda v: " ".join(str(v).split()).replace("|", "\\|")
-    env.filters["shquote"] = shlex.quote
-    env.globals["header_for"] = header_for
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
     return env
-
-
-def _json_block(data: Any, indent: int = 0) -> str:
-    """Indented JSON whose continuation lines start `indent` spaces in (for nesting in a template)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return text.replace("\n", "\n" + " " * indent)
 
 
 def _manifest_rows(base: Path) -> list[PlanRow]:

@@ -59,9 +59,14 @@ def py_members(enum: EnumDef) -> list[tuple[str, str]]:
     return [(str(n), m.value) for n, m in zip(member_names(enum), enum.members, strict=True)]
 
 
+def pyrepr(value: Any) -> str:
+    """`repr(value)`: a Python literal of a spec value (`{{ v | pyrepr }}`)."""
+    return repr(value)
+
+
 # Jinja filters of the Python target (registered by generator/output/render.py)
 FILTERS: dict[str, Callable[..., Any]] = {
     "py_name": snake,
     "py_members": py_members,
-    "pyrepr": repr,
+    "pyrepr": pyrepr,
 }
