@@ -153,8 +153,11 @@ def _require_dirs(args: argparse.Namespace) -> None:
             raise OSError(code, os.strerror(code), str(path))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; problems exit with one line each (codes: EPILOG), never a traceback."""
+def main(argv: list[str] | None = None, *, after: signal.Handlers | None = None) -> int:
+    """Run one command; problems exit with one line each (codes: EPILOG), never a traceback.
+
+    SIGTERM stops the command like Ctrl-C; afterwards its handler is `after`, else the previous.
+    """
     args, rest = _parser().parse_known_args(argv)
     if args.command == "emulate":
         emulate(args.out, rest)
@@ -164,7 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous if after is None else after)
+
+
+def run() -> NoReturn:
+    """The `klinggen` program: a SIGTERM that comes once the command is done changes nothing."""
+    sys.exit(main(after=signal.SIG_IGN))
 
 
 def _run(args: argparse.Namespace) -> int:
