@@ -146,9 +146,10 @@ def emulate(out: Path, rest: list[str]) -> NoReturn:
 
 
 def _require_dirs(args: argparse.Namespace) -> None:
-    """The input directories named on the command line exist (FileNotFoundError otherwise)."""
-    for path in [getattr(args, "spec", None), *getattr(args, "templates", ())]:
-        if path is not None and not path.is_dir():
+    """The template directories named on the command line exist (a missing spec directory is
+    the spec error spec-empty)."""
+    for path in getattr(args, "templates", ()):
+        if not path.is_dir():
             code = errno.ENOTDIR if path.exists() else errno.ENOENT
             raise OSError(code, os.strerror(code), str(path))
 

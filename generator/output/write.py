@@ -105,8 +105,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # another user's
+        pass
     return True
 
 
@@ -117,16 +117,6 @@ def remove_stale(out: Path) -> None:
             os.replace(path, out)
         else:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _dir_mode(out: Path) -> int:
-    """The mode `out` has, else the one a new directory gets under the umask."""
-    try:
-        return stat.S_IMODE(out.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o777 & ~umask
 
 
 @contextmanager
@@ -145,7 +135,8 @@ def staging(near: Path) -> Iterator[Path]:
                 break
             except FileExistsError:
                 continue
-        path.chmod(_dir_mode(near))
+        if near.exists():  # else it keeps the mode mkdir gave it under the umask
+            path.chmod(stat.S_IMODE(near.stat().st_mode))
     except OSError as exc:
         raise OutputError(near, exc) from None
     try:
