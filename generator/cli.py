@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from generator import __version__
 from generator.diagnostics import SpecError, TemplateError
+from generator.output.stamp import STAMP
 from generator.output.write import OutputError, WriteError
 from generator.pipeline import Options, check, generate, load_api
 from generator.settings import template_dirs
@@ -176,7 +177,29 @@ def run() -> NoReturn:
     sys.exit(main(after=signal.SIG_IGN))
 
 
+def _stamp_of(out: Path | None) -> bytes | None:
+    """The stamp of an output tree (it changes exactly when a swap puts a new tree in place)."""
+    try:
+        return (out / STAMP).read_bytes() if out is not None else None
+    except OSError:
+        return None
+
+
+def _stopped(exc: KeyboardInterrupt, out: Path | None, stamp: bytes | None) -> int:
+    """Report Ctrl-C or SIGTERM in one line, saying what became of the output."""
+    what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    if out is None:
+        state = ""
+    elif _stamp_of(out) == stamp:
+        state = f"; {out} is untouched"
+    else:
+        state = f"; {out} already holds the complete new output"
+    print(f"klinggen: {what}{state}", file=sys.stderr)
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
 def _run(args: argparse.Namespace) -> int:
+    stamp = _stamp_of(getattr(args, "out", None))  # generate and check write only by a swap
     try:
         _require_dirs(args)
         if args.command in ("diff", "import", "new-endpoint"):
@@ -215,10 +238,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"klinggen: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_OS
     except KeyboardInterrupt as exc:
-        out = getattr(args, "out", None)  # generate and check write only by a final swap
-        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        print(f"klinggen: {what}{f'; {out} is untouched' if out else ''}", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+        return _stopped(exc, getattr(args, "out", None), stamp)
     if report:
         print(
             f"klinggen: {args.out} is out of date ({len(report)} file(s) differ):", file=sys.stderr

@@ -108,8 +108,11 @@ def test_killed_runs_leave_old_or_new_output_no_process_no_stray_dir(
         assert result in (before, after), f"a mix of old and new output after {moment}"
         if number == signal.SIGTERM:
             assert run.returncode in (0, 143), moment
-            if run.returncode == 143:
-                assert err == f"klinggen: terminated; {out} is untouched\n", moment
+            if run.returncode == 143:  # the swap itself is never cut short, and it is said so
+                state = (
+                    "is untouched" if result == before else "already holds the complete new output"
+                )
+                assert err == f"klinggen: terminated; {out} {state}\n", moment
             assert os.listdir(work) == ["out"], f"stray dir after {moment}"
         else:  # the next start (here one that finds its output current) removes what is left
             _generate(spec_a if result == before else spec_b, out)
@@ -158,6 +161,18 @@ def test_sigterm_is_handled_like_ctrl_c(
     assert cli.main(["generate", "--force", "--out", str(out)]) == 143
     assert capsys.readouterr().err == f"klinggen: terminated; {out} is untouched\n"
     assert signal.getsignal(signal.SIGTERM) is handler  # restored for the caller
+
+    def swapped_then_terminated(*args: object, **kwargs: object) -> int:
+        (out / ".klinggen-stamp").write_text("new", encoding="utf-8")  # a swap happened
+        return terminated()
+
+    out.mkdir()
+    (out / ".klinggen-stamp").write_text("old", encoding="utf-8")
+    monkeypatch.setattr(cli, "generate", swapped_then_terminated)
+    assert cli.main(["generate", "--force", "--out", str(out)]) == 143
+    assert capsys.readouterr().err == (
+        f"klinggen: terminated; {out} already holds the complete new output\n"
+    )
 
 
 def _dead_pid() -> int:

@@ -68,12 +68,12 @@ def deferred_signals() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    names = (signal.SIGINT, signal.SIGTERM)
-    previous = {number: signal.signal(number, lambda n, _: caught.append(n)) for number in names}
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, lambda n, _: caught.append(n)) for number in held}
     try:
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        for number in dict.fromkeys(caught):
-            signal.raise_signal(number)
+        for pending in dict.fromkeys(caught):
+            signal.raise_signal(pending)
