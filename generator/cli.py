@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         ("check", "exit 2 with a diff summary if generated/ is not what spec/ produces"),
         ("ir", "print the intermediate representation as JSON (--doc: its Markdown reference)"),
     ):
-        sub = commands.add_parser(name, help=text, description=text)
+        sub = commands.add_parser(name, help=text, description=text, epilog=EPILOG)
         sub.add_argument(
             "--spec", type=Path, default=Path("spec"), help="spec directory (default: spec)"
         )

@@ -110,10 +110,12 @@ def test_a_diff_source_that_is_neither_dir_nor_revision_is_one_line(
     ]
 
 
-def test_help_names_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("argv", [["--help"], ["generate", "--help"], ["check", "--help"]])
+def test_help_names_the_exit_codes(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     with pytest.raises(SystemExit):
-        main(["--help"])
-    assert "5 file system error" in " ".join(capsys.readouterr().out.split())
+        main(argv)
+    text = " ".join(capsys.readouterr().out.split())
+    assert "5 file system error" in text and "143 terminated" in text
 
 
 @pytest.fixture
