@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
-import subprocess
+import signal
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 from generator import __version__
 from generator.diagnostics import SpecError, TemplateError
-from generator.output.write import WriteError
+from generator.output.stamp import STAMP
+from generator.output.write import OutputError, WriteError
 from generator.pipeline import Options, check, generate, load_api
 from generator.settings import template_dirs
 
-EXIT_OK, EXIT_SPEC, EXIT_STALE, EXIT_INTERNAL, EXIT_BREAKING = 0, 1, 2, 3, 4
-EXIT_INTERRUPTED = 130  # as a shell reports SIGINT
+EXIT_OK, EXIT_SPEC, EXIT_STALE, EXIT_INTERNAL, EXIT_BREAKING, EXIT_OS = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # as a shell reports SIGINT, SIGTERM
+EPILOG = (
+    "exit codes: 0 ok, 1 spec or template error, 2 stale or differences, 4 breaking change "
+    "(diff --fail-on breaking), 5 file system error (permission denied, no space left, a missing "
+    "path; the output is untouched), 130 interrupted, 143 terminated (SIGTERM)"
+)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every cleanup that runs for one runs for the other."""
+
+
+def _terminate(number: int, frame: FrameType | None) -> None:
+    raise Terminated
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="klinggen", description="Kling-on-fal SDK generator.")
+    parser = argparse.ArgumentParser(
+        prog="klinggen", description="Kling-on-fal SDK generator.", epilog=EPILOG
+    )
     parser.add_argument("--version", action="version", version=f"klinggen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
@@ -29,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         ("check", "exit 2 with a diff summary if generated/ is not what spec/ produces"),
         ("ir", "print the intermediate representation as JSON (--doc: its Markdown reference)"),
     ):
-        sub = commands.add_parser(name, help=text, description=text)
+        sub = commands.add_parser(name, help=text, description=text, epilog=EPILOG)
         sub.add_argument(
             "--spec", type=Path, default=Path("spec"), help="spec directory (default: spec)"
         )
@@ -113,25 +132,76 @@ def _history_main(args: argparse.Namespace) -> int:
     return EXIT_BREAKING if args.fail_on and report.breaking else EXIT_OK
 
 
-def emulate(out: Path, rest: list[str]) -> int:
-    """Run the generated package's emulator in the foreground, importing it from `out`."""
+def emulate(out: Path, rest: list[str]) -> NoReturn:
+    """Become the generated package's emulator (importing it from `out`): same pid, so signals
+    reach it directly."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(out.resolve()), os.environ.get("PYTHONPATH")])
         ),
     }
-    return subprocess.call([sys.executable, "-m", "kling_fal.emulator", *rest], env=env)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable, "-m", "kling_fal.emulator", *rest], env)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; spec problems exit 1 with every diagnostic, never a traceback."""
+def _require_dirs(args: argparse.Namespace) -> None:
+    """The template directories named on the command line exist (a missing spec directory is
+    the spec error spec-empty)."""
+    for path in getattr(args, "templates", ()):
+        if not path.is_dir():
+            code = errno.ENOTDIR if path.exists() else errno.ENOENT
+            raise OSError(code, os.strerror(code), str(path))
+
+
+def main(argv: list[str] | None = None, *, after: signal.Handlers | None = None) -> int:
+    """Run one command; problems exit with one line each (codes: EPILOG), never a traceback.
+
+    SIGTERM stops the command like Ctrl-C; afterwards its handler is `after`, else the previous.
+    """
     args, rest = _parser().parse_known_args(argv)
     if args.command == "emulate":
-        return emulate(args.out, rest)
+        emulate(args.out, rest)
     if rest:
         _parser().error(f"unrecognized arguments: {' '.join(rest)}")
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous if after is None else after)
+
+
+def run() -> NoReturn:
+    """The `klinggen` program: a SIGTERM that comes once the command is done changes nothing."""
+    sys.exit(main(after=signal.SIG_IGN))
+
+
+def _stamp_of(out: Path | None) -> bytes | None:
+    """The stamp of an output tree (it changes exactly when a swap puts a new tree in place)."""
+    try:
+        return (out / STAMP).read_bytes() if out is not None else None
+    except OSError:
+        return None
+
+
+def _stopped(exc: KeyboardInterrupt, out: Path | None, stamp: bytes | None) -> int:
+    """Report Ctrl-C or SIGTERM in one line, saying what became of the output."""
+    what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    if out is None:
+        state = ""
+    elif _stamp_of(out) == stamp:
+        state = f"; {out} is untouched"
+    else:
+        state = f"; {out} already holds the complete new output"
+    print(f"klinggen: {what}{state}", file=sys.stderr)
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
+    stamp = _stamp_of(getattr(args, "out", None))  # generate and check write only by a swap
+    try:
+        _require_dirs(args)
         if args.command in ("diff", "import", "new-endpoint"):
             return _history_main(args)
         if args.command == "ir" and args.doc:
@@ -160,10 +230,15 @@ def main(argv: list[str] | None = None) -> int:
     except (TemplateError, WriteError) as exc:
         print(f"klinggen: {exc}", file=sys.stderr)
         return EXIT_SPEC
-    except KeyboardInterrupt:
-        out = getattr(args, "out", None)  # generate and check write only by a final swap
-        print(f"klinggen: interrupted{f'; {out} is untouched' if out else ''}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except OutputError as exc:
+        print(f"klinggen: {exc}", file=sys.stderr)
+        return EXIT_OS
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"klinggen: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_OS
+    except KeyboardInterrupt as exc:
+        return _stopped(exc, getattr(args, "out", None), stamp)
     if report:
         print(
             f"klinggen: {args.out} is out of date ({len(report)} file(s) differ):", file=sys.stderr

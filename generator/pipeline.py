@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.output.stamp import STAMP, input_hash, is_current, output_hash, stamp_text
-from generator.output.write import differences, materialize, staging, swap_in, tree
+from generator.output.write import (
+    differences,
+    materialize,
+    remove_stale,
+    staging,
+    swap_in,
+    tree,
+)
 from generator.settings import TEMPLATES
 
 if TYPE_CHECKING:
@@ -102,7 +109,7 @@ def _render_files(
     from generator.output.render import header_for, render_all
     from generator.targets.openapi.bundle import with_rules
     from generator.targets.python import rules
-    from generator.targets.python.models import model_modules
+    from generator.targets.python.models import PACKAGES, model_modules
     from generator.targets.python.signatures import constructors
 
     api = _ir(spec, ast, bundle, options.spec_dir, openapi=False)
@@ -111,7 +118,9 @@ def _render_files(
         roots.setdefault(schema.role, set()).add(schema.name)
     typed = constructors(api.schemas, api.enums)
     models.submit(model_modules, roots, api.enums, bundle, header_for("x.py"), typed)
-    files = render_all(api, options.template_dirs)
+    trees = [f"kling_fal/models/{package}/" for package in PACKAGES.values()]
+    reserved = (*trees, rules.PACKAGE_PATH + "/", "openapi.json")
+    files = render_all(api, options.template_dirs, reserved)
     files.update(rules.rules_modules(api, header_for("x.py")))
     files["openapi.json"] = json.dumps(with_rules(bundle, api), indent=2, ensure_ascii=False) + "\n"
     try:
@@ -140,6 +149,7 @@ def _inputs(options: Options) -> str:
 
 def generate(options: Options, *, force: bool = False) -> int:
     """Write the output tree atomically; returns the number of files written (0: already current)."""
+    remove_stale(options.out_dir)
     inputs = _inputs(options)
     if not force and is_current(options.out_dir, inputs, tree(options.out_dir)):
         return 0
@@ -157,6 +167,7 @@ def check(options: Options, *, force: bool = False) -> list[str]:
     Unless `force`, an output whose stamp matches the current inputs and its own content is
     current without rendering anything. The stamp is a cache, not content: it is not compared.
     """
+    remove_stale(options.out_dir)
     inputs = _inputs(options)
     on_disk = tree(options.out_dir)
     if not force and is_current(options.out_dir, inputs, on_disk):

@@ -30,6 +30,7 @@ def test_user_dir_adds_outputs_and_overrides_builtins_by_name(
     write(user / "package" / "COUNT.txt.jinja", "{{ api.endpoints | length }} endpoint(s)\n")
     write(user / "package" / "README.md.jinja", "# my readme for {{ api.title }}\n")
     write(user / "package" / "notes" / "{endpoint}.txt.jinja", "{{ endpoint.endpoint_id }}\n")
+    write(user / "klinggen-templates.yaml", "overrides: [README.md]\n")  # declared, not silent
     files = render(Options(mini_spec, tmp_path / "out", (user,)))
     assert files["COUNT.txt"] == "1 endpoint(s)\n"
     assert files["README.md"] == "# my readme for Mini Kling spec for generator tests\n"

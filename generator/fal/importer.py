@@ -20,7 +20,7 @@ from generator.diagnostics import Diagnostic, SpecError
 from generator.fal.convert import Converter, keep_ours
 from generator.fal.doc import FalDoc, read_doc
 from generator.fal.names import display_title, id_parts
-from generator.frontend.assemble import ENDPOINT_PREFIX, Spec, assemble
+from generator.frontend.assemble import ENDPOINT_PREFIX, Spec, assemble, endpoint_id_problem
 from generator.frontend.ast import SpecAst
 from generator.frontend.load import HISTORY_DIR, load_dir
 from generator.frontend.spec_yaml import dump
@@ -211,9 +211,14 @@ def import_documents(paths: list[Path], spec_dir: Path, *, write: bool) -> Impor
     docs, problems = [], []
     for path in paths:
         try:
-            docs.append(read_doc(path))
+            doc = read_doc(path)
         except SpecError as exc:
             problems.extend(exc.diagnostics)
+            continue
+        if detail := endpoint_id_problem(doc.endpoint_id):
+            at = "/info/x-fal-metadata/endpointId"
+            problems.append(doc.file.diag("import-invalid", at, key="endpointId", detail=detail))
+        docs.append(doc)
     if problems:
         raise SpecError(problems)
     label = spec_dir.as_posix()

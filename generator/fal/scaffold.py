@@ -14,12 +14,17 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, SpecError, message
 from generator.fal.names import IdParts, display_title, id_parts, pascal, schema_title
-from generator.frontend.assemble import ENDPOINT_PREFIX, ROOT_FILE, Spec, assemble
+from generator.frontend.assemble import (
+    ENDPOINT_PREFIX,
+    ROOT_FILE,
+    Spec,
+    assemble,
+    endpoint_id_problem,
+)
 from generator.frontend.load import load_dir
 from generator.frontend.spec_yaml import dump
 from generator.frontend.validate import check_structure
 
-_ID = re.compile(r"fal-ai/kling-video/[a-z0-9.\-]+(/[a-z0-9.\-]+)*")
 _SUFFIX = re.compile(r"(Request|Input|Output)$")
 
 
@@ -82,8 +87,8 @@ def _schema(spec: Spec, old_key: str, new_key: str) -> dict[str, Any]:
 def new_endpoint(spec_dir: Path, endpoint_id: str, like: str) -> Path:
     """Write `spec_dir/endpoints/<path>.yaml` for `endpoint_id` from `like`; the path written."""
     rel = f"endpoints/{endpoint_id.removeprefix(ENDPOINT_PREFIX)}.yaml"
-    if not _ID.fullmatch(endpoint_id):
-        raise _error(spec_dir, ROOT_FILE, "scaffold-bad-id", key=endpoint_id)
+    if problem := endpoint_id_problem(endpoint_id):
+        raise _error(spec_dir, ROOT_FILE, "scaffold-bad-id", key=endpoint_id, detail=problem)
     spec = assemble(load_dir(spec_dir))
     check_structure(spec)
     source = next((e for e in spec.endpoints if e.data["id"] == like), None)

@@ -12,6 +12,7 @@ from generator.frontend.load import SpecFile, pointer
 ROOT_FILE = "openapi.yaml"
 _SCHEMA_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 ENDPOINT_PREFIX = "fal-ai/kling-video/"
+_SEGMENT = re.compile(r"[a-z0-9.\-]+")
 _TOP_KEYS = {
     "root": {"openapi", "info", "servers", "security", "components", "x-kling-naming-drift"},
     "endpoint": {"x-kling-endpoint", "components"},
@@ -46,6 +47,19 @@ class Spec:
     def schema_ptr(self, name: str) -> str:
         """Pointer of a schema inside its own file."""
         return pointer("components", "schemas", name)
+
+
+def endpoint_id_problem(endpoint_id: str) -> str | None:
+    """Why `endpoint_id` is not a fal id `fal-ai/kling-video/<path>` safe as a file path, or None:
+    every segment of [a-z0-9.-], none empty, `.` or `..`."""
+    if not endpoint_id.startswith(ENDPOINT_PREFIX):
+        return f"it does not start with {ENDPOINT_PREFIX}"
+    for segment in endpoint_id.removeprefix(ENDPOINT_PREFIX).split("/"):
+        if segment in ("", ".", ".."):
+            return f"the path has an {'empty' if not segment else repr(segment)} segment"
+        if not _SEGMENT.fullmatch(segment):
+            return f"segment {segment!r} has characters outside [a-z0-9.-]"
+    return None
 
 
 def _kind(spec_file: SpecFile) -> str:
@@ -130,6 +144,10 @@ def assemble(files: tuple[SpecFile, ...]) -> Spec:
                         key=endpoint_id,
                         other=f"{other.path}:{other.line(at)}",
                     )
+                )
+            elif problem := endpoint_id_problem(endpoint_id):
+                problems.append(
+                    spec_file.diag("endpoint-bad-id", at, key=endpoint_id, detail=problem)
                 )
             elif endpoint_id != _expected_id(spec_file):
                 problems.append(

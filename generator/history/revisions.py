@@ -47,7 +47,15 @@ def checkout(revision: str, cwd: Path) -> Iterator[Path]:
     sub = (sub or DEFAULT_SPEC_PATH).strip("/")
     try:
         top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip())
+    except OSError:
+        raise _source_error(
+            revision, f"not a directory, and {cwd} is not in a git work tree"
+        ) from None
+    try:
         _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
+    except OSError:
+        raise _source_error(revision, "not a directory or a git revision") from None
+    try:
         archive = _git(["archive", "--format=tar", rev, "--", sub], top)
     except OSError as exc:
         raise _source_error(revision, str(exc)) from None

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
 import pickle
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -16,7 +21,8 @@ class Worker:
 
     `Worker(warm)` forks at once and runs `warm()` there (imports, first-use caches) while the
     caller goes on; `submit(fn, *args)` sends a call and `result()` waits for its value (the call's
-    exception is raised there). Where fork is missing, calls run inline in `result()`.
+    exception is raised there). Where fork is missing, calls run inline in `result()`. A worker
+    never outlives its parent: `die_with_parent()` and a watchdog on the parent's pid.
     """
 
     def __init__(self, warm: Callable[[], object] | None = None) -> None:
@@ -26,7 +32,9 @@ class Worker:
             return
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, warm), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child, self._conn, os.getpid(), warm), daemon=True
+        )
         self._process.start()
         child.close()
 
@@ -65,9 +73,34 @@ class Worker:
         self.close()
 
 
-def _serve(conn: Connection, warm: Callable[[], object] | None) -> None:
-    # Ctrl-C reaches the whole process group: the caller handles it and stops this worker.
+_PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 0.5
+
+
+def die_with_parent() -> None:
+    """In a fresh child: have Linux send it SIGKILL when its parent dies (elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _watch(parent: int) -> None:
+    """The portable fallback: exit as soon as the parent is gone (the child is re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def _serve(
+    conn: Connection, theirs: Connection, parent: int, warm: Callable[[], object] | None
+) -> None:
+    die_with_parent()
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    theirs.close()  # so that the parent's death also ends recv() with EOF
+    # Ctrl-C reaches the whole process group: the caller handles it and stops this worker;
+    # SIGTERM (the caller's own handler is inherited) ends it at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if warm is not None:
         with contextlib.suppress(Exception):  # a head start only: real problems show in calls
             warm()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import sys
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -37,13 +38,16 @@ class PlanRow:
     """One template of the render plan.
 
     `scope` is api (rendered once), endpoint, schema or enum (once per object); `output` is the
-    output path, a format pattern over the scope object for the per-object scopes.
+    output path, a format pattern over the scope object for the per-object scopes. `origin` names
+    the template (or manifest line) in messages; `overrides` the built-in template it replaces.
     """
 
     template: str
     output: str
     static: bool
     scope: str = "api"
+    origin: str = ""
+    overrides: str = ""
 
 
 # scope -> the IR objects it iterates
@@ -61,14 +65,14 @@ SHORTHANDS = {
 MANIFEST = "klinggen-templates.yaml"
 
 
-def _implicit_row(template: str, output: str) -> PlanRow:
+def _implicit_row(template: str, output: str, origin: str) -> PlanRow:
     static = not output.endswith(".jinja")
     output = output.removesuffix(".jinja")
     scope = "api"
     for mark, pattern in SHORTHANDS.items():
         if mark in output:
             scope, output = mark[1:-1], output.replace(mark, pattern)
-    return PlanRow(template=template, output=output, static=static, scope=scope)
+    return PlanRow(template=template, output=output, static=static, scope=scope, origin=origin)
 
 
 def header_for(output: str) -> str:
@@ -146,13 +150,19 @@ def make_env(template_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     return env
 
 
-def _manifest_rows(base: Path) -> list[PlanRow]:
-    """Rows declared in `<dir>/klinggen-templates.yaml`: a list of {template, scope, output}."""
+def _manifest(base: Path) -> tuple[list[tuple[PlanRow, bool]], set[str]]:
+    """`<dir>/klinggen-templates.yaml`: its rows (each with its `override: true`) from
+    `templates`, a list of {template, scope, output, override}, and the outputs under package/
+    that `overrides`, a list of output paths, lets replace built-ins."""
     path = base / MANIFEST
     if not path.is_file():
-        return []
+        return [], set()
     manifest = parse(f"{base.name}/{MANIFEST}", path.read_text(encoding="utf-8"))
-    entries = manifest.data.get("templates")
+    entries = manifest.data.get("templates", [])
+    overrides = manifest.data.get("overrides", [])
+    if not isinstance(overrides, list):
+        where = f"{manifest.path}:{manifest.line('/overrides')}"
+        raise TemplateError(f"{where}: `overrides` is a list of output paths under package/")
     rows = []
     for index, entry in enumerate(entries if isinstance(entries, list) else [None]):
         where = f"{manifest.path}:{manifest.line(f'/templates/{index}')}"
@@ -165,15 +175,28 @@ def _manifest_rows(base: Path) -> list[PlanRow]:
             raise TemplateError(
                 f"{where}: template {entry['template']!r} not found in {base.name}/"
             )
-        rows.append(
-            PlanRow(
-                template=str(entry["template"]),
-                output=str(entry["output"]),
-                static=False,
-                scope=scope,
-            )
+        row = PlanRow(
+            template=str(entry["template"]),
+            output=str(entry["output"]),
+            static=False,
+            scope=scope,
+            origin=where,
         )
-    return rows
+        rows.append((row, entry.get("override") is True))
+    return rows, {str(output) for output in overrides}
+
+
+def _add(rows: dict[str, PlanRow], builtin: dict[str, PlanRow], row: PlanRow, ok: bool) -> None:
+    """Add a user row; replacing a built-in output needs the manifest's explicit consent."""
+    base = builtin.get(row.output)
+    if base is not None and rows.get(row.output) is base:
+        if not ok:
+            raise TemplateError(
+                f"{row.origin}: output {row.output!r} is a built-in one ({base.origin}); declare "
+                f"the override in {MANIFEST} (`override: true`, or under package/ `overrides:`)"
+            )
+        row = replace(row, overrides=base.origin)
+    rows[row.output] = row
 
 
 def plan(template_dirs: tuple[Path, ...] = ()) -> tuple[PlanRow, ...]:
@@ -181,45 +204,86 @@ def plan(template_dirs: tuple[Path, ...] = ()) -> tuple[PlanRow, ...]:
 
     Files under `<dir>/package/` mirror the output tree: `.jinja` files render, others are copied,
     `{endpoint}`, `{schema}` and `{enum}` in a file name render once per object. A dir may also
-    list templates with explicit scope and output pattern in `klinggen-templates.yaml`.
+    list templates with explicit scope and output pattern in `klinggen-templates.yaml`; a user
+    template may replace a built-in output only where that manifest says so.
     Macros live outside package/ (e.g. templates/_macros/), so they are never rendered alone.
     """
     rows: dict[str, PlanRow] = {}
+    builtin: dict[str, PlanRow] = {}
     for base in (TEMPLATES, *template_dirs):
+        entries, overrides = _manifest(base)
         root = base / PACKAGE_ROOT
         for path in sorted(root.rglob("*")) if root.is_dir() else ():
             parts = path.relative_to(root).parts
             if not path.is_file() or any(p.startswith(".") or p == "__pycache__" for p in parts):
                 continue
+            template = path.relative_to(base).as_posix()
             row = _implicit_row(
-                path.relative_to(base).as_posix(), path.relative_to(root).as_posix()
+                template, path.relative_to(root).as_posix(), f"{base.name}/{template}"
             )
-            rows[row.output] = row
-        for row in _manifest_rows(base):
-            rows[row.output] = row
+            if base == TEMPLATES:
+                rows[row.output] = builtin[row.output] = row
+            else:
+                _add(rows, builtin, row, row.output in overrides)
+        for row, override in entries:
+            _add(rows, builtin, row, override)
     return tuple(rows[key] for key in sorted(rows))
 
 
-def render_all(api: Api, template_dirs: tuple[Path, ...] = ()) -> dict[str, str]:
-    """output path -> text for every row of the plan, and the vendored runtime."""
+def _contained(output: str) -> bool:
+    """Whether `output` is a relative path that stays inside the output directory."""
+    path = PurePosixPath(output)
+    return bool(output) and not path.is_absolute() and ".." not in path.parts and "\\" not in output
+
+
+def render_all(
+    api: Api, template_dirs: tuple[Path, ...] = (), reserved: Iterable[str] = ()
+) -> dict[str, str]:
+    """output path -> text for every row of the plan, and the vendored runtime; `reserved` are
+    outputs the caller adds itself (a path ending in `/`: everything under it). An output
+    outside the output directory, or written twice, is a TemplateError; each override is
+    reported on stderr."""
     env = make_env(template_dirs)
     files = vendored()
+    owners = {out: "the vendored runtime" for out in files}
+    owners.update({out: "klinggen itself" for out in reserved if not out.endswith("/")})
+    trees = tuple(out for out in reserved if out.endswith("/"))
+
+    def place(row: PlanRow, output: str, text: str) -> None:
+        if not _contained(output):
+            raise TemplateError(f"{row.origin}: output {output!r} is outside the output directory")
+        if output.startswith(trees):
+            raise TemplateError(f"{row.origin}: output {output!r} is written by klinggen itself")
+        if output in owners:
+            raise TemplateError(f"{row.origin}: output {output!r} is written by {owners[output]}")
+        owners[output] = row.origin
+        files[output] = text
+
     for row in plan(template_dirs):
+        if row.overrides:
+            print(
+                f"klinggen: template {row.origin} overrides built-in {row.overrides}",
+                file=sys.stderr,
+            )
         if row.static:
             assert env.loader is not None
             source = env.loader.get_source(env, row.template)[0]
             head = header_for(row.output)
-            files[row.output] = f"{head}\n{source}" if head and source else source
+            place(row, row.output, f"{head}\n{source}" if head and source else source)
             continue
         try:
             template = env.get_template(row.template)
             if row.scope == "api":
-                files[row.output] = template.render(api=api)
+                place(row, row.output, template.render(api=api))
                 continue
             for obj in SCOPES[row.scope](api):
-                files[row.output.format(**{row.scope: obj})] = template.render(
-                    api=api, **{row.scope: obj}
+                place(
+                    row,
+                    row.output.format(**{row.scope: obj}),
+                    template.render(api=api, **{row.scope: obj}),
                 )
+        except TemplateError:
+            raise
         except Exception as exc:  # any failure inside a template is reported at its line
             raise TemplateError(_describe(row.template, exc, template_dirs)) from None
     return files

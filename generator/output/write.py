@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import secrets
 import shutil
+import stat
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin
 
+from generator.output.background import die_with_parent
+from generator.output.swap import deferred_signals, exchange
+
 IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist"}
 
 
 class WriteError(Exception):
     """Formatting or writing failed; the previous output is untouched."""
+
+
+class OutputError(Exception):
+    """The file system refused a write next to or into the output; it is untouched."""
+
+    def __init__(self, out: Path, error: OSError) -> None:
+        self.out, self.error = out, error
+        super().__init__(f"cannot write {out.as_posix()}/: {error.strerror or error}")
 
 
 def _ignored_part(name: str) -> bool:
@@ -51,6 +64,7 @@ def _ruff(args: list[str], cwd: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=die_with_parent,
     )
     if result.returncode != 0:
         raise WriteError(
@@ -58,42 +72,101 @@ def _ruff(args: list[str], cwd: Path) -> None:
         )
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """Write one output file (the single place output bytes reach the disk)."""
+    path.write_bytes(data)
+
+
 def materialize(files: dict[str, str], root: Path) -> None:
     """Write `files` under root with LF endings, then fix imports and format with ruff."""
     for rel, text in sorted(files.items()):
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
+        write_file(target, text.encode("utf-8"))
     _ruff(["check", "--fix-only", "--exit-zero", "--quiet"], root)
     _ruff(["format", "--quiet"], root)
 
 
+def _stale(out: Path) -> Iterator[tuple[Path, bool]]:
+    """(path, is an -old dir) of the staging dirs next to `out` left by runs no longer alive."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.klinggen-(\d+)-[0-9a-f]{{8}}(-old)?")
+    try:
+        names = sorted(os.listdir(out.parent))
+    except OSError:
+        return
+    for name in names:
+        found = pattern.fullmatch(name)
+        if found and not _alive(int(found.group(1))):
+            yield out.parent / name, bool(found.group(2))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        pass
+    return True
+
+
+def remove_stale(out: Path) -> None:
+    """Remove what killed runs left next to `out`; an old tree whose swap was cut short goes back."""
+    for path, old in _stale(out):
+        if old and not os.path.lexists(out):
+            os.replace(path, out)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 @contextmanager
 def staging(near: Path) -> Iterator[Path]:
-    """A fresh directory on the same file system as `near`, removed afterwards."""
-    near.parent.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=f".{near.name}.klinggen-", dir=near.parent))
+    """A fresh directory next to `near` (same file system, same mode), removed afterwards.
+
+    Its name `.<near>.klinggen-<pid>-<hex>` lets a later run remove it (`remove_stale`) if this
+    one is killed; an OSError inside the block is raised as OutputError naming `near`.
+    """
+    try:
+        near.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            path = near.with_name(f".{near.name}.klinggen-{os.getpid()}-{secrets.token_hex(4)}")
+            try:
+                path.mkdir()
+                break
+            except FileExistsError:
+                continue
+        if near.exists():  # else it keeps the mode mkdir gave it under the umask
+            path.chmod(stat.S_IMODE(near.stat().st_mode))
+    except OSError as exc:
+        raise OutputError(near, exc) from None
     try:
         yield path
+    except OSError as exc:
+        raise OutputError(near, exc) from None
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        with deferred_signals():
+            shutil.rmtree(path, ignore_errors=True)
+            shutil.rmtree(_old(path), ignore_errors=True)
+
+
+def _old(staged: Path) -> Path:
+    return staged.with_name(staged.name + "-old")
 
 
 def swap_in(staged: Path, out: Path) -> None:
-    """Replace `out` by `staged` with renames; on failure the old `out` is put back."""
-    old = staged.with_name(staged.name + "-old")
-    had_old = out.exists()
-    if had_old:
-        os.replace(out, old)
-    try:
-        os.replace(staged, out)
-    except OSError:
-        if had_old:
-            os.replace(old, out)
-        raise
-    if had_old:
-        shutil.rmtree(old, ignore_errors=True)
-    staged.mkdir()  # staging() removes it again
+    """Replace `out` by `staged`: one atomic exchange where the system has it (`swap.exchange`),
+    else two renames (on failure the old `out` is put back). `staged` ends up holding the old
+    tree, or missing, for `staging()` to remove."""
+    with deferred_signals():
+        if not os.path.lexists(out):
+            os.replace(staged, out)
+        elif not exchange(staged, out):
+            os.replace(out, _old(staged))
+            try:
+                os.replace(staged, out)
+            except OSError:
+                os.replace(_old(staged), out)
+                raise
 
 
 def differences(

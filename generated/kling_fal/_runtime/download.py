@@ -8,7 +8,7 @@ new one. No credentials are sent with downloads (file URLs are public CDN links)
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,10 +45,21 @@ def target_path(file: Any, path: str | os.PathLike[str]) -> Path:
     return target / Path(leaf).name
 
 
+def _part_file(target: Path) -> tuple[int, Path]:
+    """A new ``.<name>.<hex>.part`` beside ``target``, its mode 0666 less the umask (as any file)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
 @contextmanager
 def _atomic(target: Path) -> Iterator[IO[bytes]]:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    fd, tmp = _part_file(target)
     try:
         with os.fdopen(fd, "wb") as out:
             yield out
