@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from ._show import short
 
 if TYPE_CHECKING:
     from ..client._sync import SyncCore
+    from ..client._types import Resumed
 
 
 def downloads(endpoint_id: str) -> tuple[str, ...]:
@@ -80,6 +82,27 @@ def _save(client: SyncCore, output: Any, endpoint_id: str, out: str, progress: R
     raise NoFileError(f"--out: the result of {short(endpoint_id)} holds no file to download")
 
 
+def _follow(
+    console: Console,
+    client: SyncCore,
+    endpoint_id: str,
+    out: str | None,
+    job: Callable[[Reporter], KlingOutputModel | None],
+) -> KlingOutputModel | None:
+    """Run `job` under the progress display, save `out` from its output and print the output
+    on stdout (also when the download fails: the job is done and paid for)."""
+    output = None
+    try:
+        with Reporter(console) as progress:
+            output = job(progress)
+            if output is not None and out:
+                _save(client, output, endpoint_id, out, progress)
+    finally:
+        if output is not None:
+            _print_result(output)
+    return output
+
+
 def run(info: EndpointInfo, payload: dict[str, Any], args: argparse.Namespace) -> int:
     """Run one request to completion; the exit code of `kling run`."""
     from ..client._prepare import prepare
@@ -89,22 +112,19 @@ def run(info: EndpointInfo, payload: dict[str, Any], args: argparse.Namespace) -
     console = Console(stderr=True, quiet=args.quiet)
     if info.status == "removed":
         console.print(f"kling: {short(info.endpoint_id)} was removed by fal; it is likely to fail")
-    output = None
-    try:
-        with open_client(args) as client, Reporter(console) as progress, warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # said above, in these words
-            progress.uploading((f.name(), f.size()) for f in uploads.values() if f.placeholder)
-            output = client.subscribe(
-                info.endpoint_id,
-                payload,
-                on_enqueue=progress.enqueued,
-                on_queue_update=progress.update,
-            )
-            if args.out:
-                _save(client, output, info.endpoint_id, args.out, progress)
-    finally:
-        if output is not None:
-            _print_result(output)
+
+    def job(progress: Reporter) -> KlingOutputModel:
+        progress.uploading((f.name(), f.size()) for f in uploads.values() if f.placeholder)
+        return client.subscribe(
+            info.endpoint_id,
+            payload,
+            on_enqueue=progress.enqueued,
+            on_queue_update=progress.update,
+        )
+
+    with open_client(args) as client, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # said above, in these words
+        _follow(console, client, info.endpoint_id, args.out, job)
     return 0
 
 
@@ -112,33 +132,27 @@ def resume(args: argparse.Namespace, endpoint_id: str | None) -> int:
     """Status, or once done the result (downloaded with --out), of a job submitted earlier."""
     console = Console(stderr=True, quiet=args.quiet)
     wait = args.wait or bool(args.out)
+    found: list[Resumed[KlingOutputModel]] = []
+
+    def job(progress: Reporter) -> KlingOutputModel | None:
+        if wait:
+            progress.waiting()
+        found.append(
+            client.resume(
+                args.request_id, endpoint_id=known, wait=wait, on_queue_update=progress.update
+            )
+        )
+        return found[0].output
+
     with open_client(args) as client:
-        if endpoint_id is None:
-            entry = client.journal.get(args.request_id) if client.journal else None
-            if entry is None:
-                raise UsageError(
-                    f"request {args.request_id} is not in the journal {journal_path(args)}; "
-                    f"name its endpoint: kling resume {args.request_id} --endpoint ENDPOINT"
-                )
-            endpoint_id = entry.endpoint_id
-        refuse_out(endpoint_id, args.out)
-        output = None
-        try:
-            with Reporter(console) as progress:
-                if wait:
-                    progress.waiting()
-                resumed = client.resume(
-                    args.request_id,
-                    endpoint_id=endpoint_id,
-                    wait=wait,
-                    on_queue_update=progress.update,
-                )
-                output = resumed.output
-                if output is not None and args.out:
-                    _save(client, output, endpoint_id, args.out, progress)
-        finally:
-            if output is not None:
-                _print_result(output)
-    if output is None:
-        _print_result({"request_id": args.request_id, "state": resumed.status.state})
+        entry = client.journal.get(args.request_id) if client.journal and not endpoint_id else None
+        known = endpoint_id or (entry.endpoint_id if entry else None)
+        if known is None:
+            raise UsageError(
+                f"request {args.request_id} is not in the journal {journal_path(args)}; "
+                f"name its endpoint: kling resume {args.request_id} --endpoint ENDPOINT"
+            )
+        refuse_out(known, args.out)
+        if _follow(console, client, known, args.out, job) is None:
+            _print_result({"request_id": args.request_id, "state": found[0].status.state})
     return 0
