@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -274,3 +276,14 @@ def test_progress_on_a_terminal_draws_live_bars() -> None:
     with Reporter(quiet) as progress:
         progress.enqueued("req-2")
     assert quiet.file.getvalue() == ""
+
+
+def test_a_missing_extra_is_named_with_its_install_command() -> None:
+    code = "import sys; sys.modules['rich'] = None; from kling_fal.cli import main; sys.exit(main(['list']))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=GENERATED, capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "kling: rich is missing: pip install 'kling-fal[cli]'\n",
+    )

@@ -16,9 +16,8 @@ from rich.console import Console
 from .. import registry
 from ..endpoints import EndpointInfo
 from ..model import KlingOutputModel
-from . import NoFileError, UsageError
+from . import NoFileError, UsageError, short
 from ._progress import Reporter
-from ._show import short
 
 if TYPE_CHECKING:
     from ..client._sync import SyncCore

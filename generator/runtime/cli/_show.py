@@ -8,14 +8,8 @@ from rich.text import Text
 
 from ..endpoints import EndpointInfo, endpoints
 from ..rules import spec_data
+from . import short
 from ._flag import Flag
-
-PREFIX = "fal-ai/kling-video/"
-
-
-def short(endpoint_id: str) -> str:
-    """`v2.6/pro/image-to-video` for `fal-ai/kling-video/v2.6/pro/image-to-video`."""
-    return endpoint_id.removeprefix(PREFIX)
 
 
 def list_table(model: str | None, removed: bool) -> Table:

@@ -17,20 +17,22 @@ from .. import registry
 from ..endpoints import EndpointInfo, endpoints, get_endpoint
 from ..errors import Issue, KlingError, KlingValidationError, UnknownEndpointError
 from ._flag import Flag
-from ._show import PREFIX, short
+
+PREFIX = "fal-ai/kling-video/"
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID, EXIT_API, EXIT_NO_FILE, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 130
 EXIT_CODES = (
     (EXIT_OK, "success"),
     (
         EXIT_USAGE,
-        "usage error: unknown endpoint or flag, --out where the result has no file, a job not in the journal",
+        "usage error: unknown endpoint or flag, --out where the result has no file, a job not in the journal, the cli extra not installed",
     ),
     (EXIT_INVALID, "invalid input, found before anything is sent (or fal's 422)"),
     (EXIT_API, "fal error: credentials, network, API or a failed job"),
     (EXIT_NO_FILE, "--out given but this result holds no file"),
     (EXIT_INTERRUPTED, "interrupted: `kling run` cancels the job at fal"),
 )
+EXTRA_MODULES = ("rich", "fal_client", "httpx", "PIL", "av", "sniffio")  # of kling-fal[cli]
 EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4} {text}" for code, text in EXIT_CODES)
 
 
@@ -40,6 +42,11 @@ class UsageError(Exception):
 
 class NoFileError(Exception):
     """`--out` was given but the result holds no file (exit code 5)."""
+
+
+def short(endpoint_id: str) -> str:
+    """`v2.6/pro/image-to-video` for `fal-ai/kling-video/v2.6/pro/image-to-video`."""
+    return endpoint_id.removeprefix(PREFIX)
 
 
 def resolve(name: str) -> EndpointInfo:
@@ -274,6 +281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except (KlingError, UsageError, NoFileError) as exc:
         return _report(exc, args)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing not in EXTRA_MODULES:
+            raise
+        print(f"kling: {missing} is missing: pip install 'kling-fal[cli]'", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("kling: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
