@@ -127,6 +127,9 @@ def test_run_with_a_local_file_and_download(
     )
     assert upload and download, err
     request_id = err.split("request id: ", 1)[1].split()[0]
+    journal = tmp_path / "jobs.db"
+    again = f"kling resume {request_id} --emulator {emu.url} --journal {journal} --out {out}"
+    assert f"(resume with: {again})" in err
     record = emu.requests[request_id]
     assert record.input["duration"] == "10" and record.input["generate_audio"] is False
     assert record.input["start_image_url"].startswith(emu.url)  # uploaded to the emulator's storage

@@ -15,7 +15,7 @@ from generator.cli import main
 from generator.fal.importer import import_documents
 from generator.frontend.ast import build_ast
 from generator.frontend.load import parse
-from generator.frontend.spec_yaml import update
+from generator.frontend.spec_yaml import dump, update
 from generator.history.snapshots import load_spec
 from generator.history.view import view
 
@@ -108,7 +108,9 @@ def test_a_new_endpoint_gets_a_new_file(tmp_path: Path) -> None:
     assert [(c.kind, c.endpoint) for c in result.report.changes] == [
         ("endpoint-added", "fal-ai/kling-video/v2.7/pro/image-to-video")
     ]
-    data = parse("x", (spec / "endpoints/v2.7/pro/image-to-video.yaml").read_text("utf-8")).data
+    text = (spec / "endpoints/v2.7/pro/image-to-video.yaml").read_text("utf-8")
+    data = parse("x", text).data
+    assert text == dump(data)  # a new file is in the house style
     meta = data["x-kling-endpoint"]
     assert (meta["model"], meta["tier"], meta["mode"]) == ("v2.7", "pro", "image-to-video")
     assert meta["title"] == "Kling 2.7 Pro image to video"

@@ -8,7 +8,8 @@ On a terminal the bars are live; elsewhere their final state is printed once at 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import shlex
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 
 from rich import filesize
@@ -44,8 +45,9 @@ class AverageRate(ProgressColumn):
 class Reporter:
     """Progress of one job on `console` (a quiet console shows nothing)."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, resume_flags: Sequence[str] = ()) -> None:
         self.console = console
+        self.resume_flags = tuple(resume_flags)  # to repeat in the `kling resume` hint
         self.status = Progress(
             SpinnerColumn(finished_text="[green]✓"),
             TextColumn("{task.description}"),
@@ -94,7 +96,8 @@ class Reporter:
         for task in self.uploads:
             total = self.transfers.tasks[task].total
             self.transfers.update(task, completed=total)
-        self.say(f"request id: {request_id}  (resume with: kling resume {request_id})")
+        again = shlex.join(("kling", "resume", request_id, *self.resume_flags))
+        self.say(f"request id: {request_id}  (resume with: {again})")
         self.waiting()
 
     def waiting(self) -> None:

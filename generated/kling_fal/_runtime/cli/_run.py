@@ -88,12 +88,13 @@ def _follow(
     endpoint_id: str,
     out: str | None,
     job: Callable[[Reporter], KlingOutputModel | None],
+    resume_flags: tuple[str, ...] = (),
 ) -> KlingOutputModel | None:
     """Run `job` under the progress display, save `out` from its output and print the output
     on stdout (also when the download fails: the job is done and paid for)."""
     output = None
     try:
-        with Reporter(console) as progress:
+        with Reporter(console, resume_flags) as progress:
             output = job(progress)
             if output is not None and out:
                 _save(client, output, endpoint_id, out, progress)
@@ -101,6 +102,12 @@ def _follow(
         if output is not None:
             _print_result(output)
     return output
+
+
+def _resume_flags(args: argparse.Namespace) -> tuple[str, ...]:
+    """The flags `kling resume` needs to find and finish this run's job (never the key)."""
+    given = (("--emulator", args.emulator), ("--journal", args.journal), ("--out", args.out))
+    return tuple(part for flag, value in given if value for part in (flag, str(value)))
 
 
 def run(info: EndpointInfo, payload: dict[str, Any], args: argparse.Namespace) -> int:
@@ -124,7 +131,7 @@ def run(info: EndpointInfo, payload: dict[str, Any], args: argparse.Namespace) -
 
     with open_client(args) as client, warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # said above, in these words
-        _follow(console, client, info.endpoint_id, args.out, job)
+        _follow(console, client, info.endpoint_id, args.out, job, _resume_flags(args))
     return 0
 
 
