@@ -59,15 +59,11 @@ def flags(endpoint_id: str) -> tuple[Flag, ...]:
     return found
 
 
-def _new_parser(prog: str, description: str, **kwargs: Any) -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(
-        prog=prog,
-        description=description,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
-        **kwargs,
-    )
+_STYLE: dict[str, Any] = {  # every parser: the exit codes below its help, no abbreviated flags
+    "epilog": EPILOG,
+    "formatter_class": argparse.RawDescriptionHelpFormatter,
+    "allow_abbrev": False,
+}
 
 
 def _connection(group: argparse._ActionsContainer) -> None:
@@ -101,8 +97,10 @@ def _run_options(group: argparse._ActionsContainer) -> None:
 def endpoint_parser(info: EndpointInfo) -> argparse.ArgumentParser:
     """`kling run ENDPOINT`: the endpoint's field flags and the run options, with --help."""
     name = short(info.endpoint_id)
-    parser = _new_parser(f"kling run {name}", f"{info.title}: {info.summary}")
-    fields = parser.add_argument_group("request fields (see also: kling describe " + name + ")")
+    parser = argparse.ArgumentParser(
+        prog=f"kling run {name}", description=f"{info.title}: {info.summary}", **_STYLE
+    )
+    fields = parser.add_argument_group(f"request fields (see also: kling describe {name})")
     for flag in flags(info.endpoint_id):
         flag.add_to(fields)
     _run_options(parser.add_argument_group("run options"))
@@ -126,18 +124,14 @@ def _run_epilog() -> str:
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    parser = _new_parser("kling", __doc__.splitlines()[0] if __doc__ else "")
+    description = __doc__.splitlines()[0] if __doc__ else ""
+    parser = argparse.ArgumentParser(prog="kling", description=description, **_STYLE)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    kwargs: dict[str, Any] = {
-        "epilog": EPILOG,
-        "formatter_class": argparse.RawDescriptionHelpFormatter,
-        "allow_abbrev": False,
-    }
-    listing = commands.add_parser("list", help="list the endpoints", **kwargs)
+    listing = commands.add_parser("list", help="list the endpoints", **_STYLE)
     listing.add_argument("--model", help="only this model family (v2.6, v3, o1, lipsync, ...)")
     listing.add_argument("--all", action="store_true", help="include removed endpoints")
     describe = commands.add_parser(
-        "describe", help="flags, limits and rules of an endpoint", **kwargs
+        "describe", help="flags, limits and rules of an endpoint", **_STYLE
     )
     describe.add_argument("endpoint", help="endpoint id, e.g. v2.6/pro/image-to-video")
     run = commands.add_parser(
@@ -145,7 +139,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="run an endpoint; its fields are flags (kling run ENDPOINT --help)",
         add_help=False,
         usage="kling run ENDPOINT [FIELD FLAGS] [--out FILE] [--json BODY] [connection flags]",
-        **kwargs,
+        **_STYLE,
     )
     run.add_argument(
         "endpoint", nargs="?", metavar="ENDPOINT", help="endpoint id, e.g. v2.6/pro/image-to-video"
@@ -155,7 +149,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     _run_options(run)
     resume = commands.add_parser(
-        "resume", help="status or result of a job submitted earlier", **kwargs
+        "resume", help="status or result of a job submitted earlier", **_STYLE
     )
     resume.add_argument("request_id", metavar="REQUEST_ID")
     resume.add_argument(
