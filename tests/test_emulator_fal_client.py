@@ -52,6 +52,11 @@ out["subscribe"] = fal_client.subscribe(
     EID, ARGS, with_logs=True, on_queue_update=lambda s: events.append(type(s).__name__)
 )
 out["events"] = events
+out["run"] = fal_client.run(EID, ARGS)
+try:
+    fal_client.run(EID, {"prompt": 1})
+except fal_client.client.FalClientHTTPError as exc:
+    out["run_invalid"] = [exc.status_code, exc.message]
 print(json.dumps(out))
 """
 
@@ -63,7 +68,7 @@ def run_fal_client(emu: Emulator, upload: Path) -> dict[str, Any]:
     env.pop("SSL_CERT_DIR", None)
     env.update(
         FAL_KEY="test-key",
-        FAL_RUN_HOST=netloc,
+        FAL_RUN_HOST=f"{netloc}/run",
         FAL_QUEUE_RUN_HOST=netloc,
         SSL_CERT_FILE=emu.ca_file,
         EMULATOR_URL=emu.url,
@@ -85,7 +90,7 @@ def test_official_fal_client_speaks_to_the_emulator(tmp_path: Path) -> None:
     image.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     with Emulator(tls=True) as emu:
         out = run_fal_client(emu, image)
-        uploads = emu.uploads
+        uploads = {url: (f.data, f.content_type) for url, f in emu.uploads.items()}
         requests = emu.requests
     names = [name for name, _ in out["statuses"]]
     assert names == ["Queued", "InProgress", "InProgress", "Completed"]
@@ -99,13 +104,16 @@ def test_official_fal_client_speaks_to_the_emulator(tmp_path: Path) -> None:
         ("body", "prompt"),
         ("body", "start_image_url"),
     }
-    assert uploads[out["upload"]].data == image.read_bytes()
-    assert uploads[out["upload"]].content_type == "image/png"
-    assert uploads[out["upload_bytes"]].data == b"raw bytes"
+    assert uploads[out["upload"]] == (image.read_bytes(), "image/png")
+    assert uploads[out["upload_bytes"]][0] == b"raw bytes"
     kling_fal.parse_output(V26_I2V, out["subscribe"])
     assert out["events"] == ["Queued", "InProgress", "InProgress", "Completed"]
     assert requests[out["request_id"]].input["duration"] == "10"
-    assert len(requests) == 3  # the invalid submit stored nothing
+    kling_fal.parse_output(V26_I2V, out["run"])  # fal.run: the output, no queue ticket
+    status, message = out["run_invalid"]
+    assert status == 422 and ("body", "start_image_url") in {tuple(d["loc"]) for d in message}
+    assert len(requests) == 5  # the run and the invalid run are kept; the invalid submit is not
+    assert [r.status for r in requests.values()].count("COMPLETED") == 5
 
 
 def test_fal_client_retries_through_injected_faults(tmp_path: Path) -> None:
@@ -115,7 +123,7 @@ def test_fal_client_retries_through_injected_faults(tmp_path: Path) -> None:
     with Emulator(tls=True, faults=faults) as emu:
         out = run_fal_client(emu, image)
         assert emu.injected_faults  # fal_client retried 429 and nginx 502 on its own
-        assert len(emu.requests) == 3
+        assert len(emu.requests) == 5
     assert [name for name, _ in out["statuses"]] == [
         "Queued",
         "InProgress",

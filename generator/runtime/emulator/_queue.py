@@ -1,4 +1,5 @@
-"""fal's queue: jobs go IN_QUEUE -> IN_PROGRESS -> COMPLETED; submit, status, result, cancel."""
+"""fal's queue (jobs go IN_QUEUE -> IN_PROGRESS -> COMPLETED: submit, status, result, cancel)
+and its synchronous run (``POST`` on the fal.run host: the output at once)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,17 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from aiohttp import web
 
 from .. import fixtures
 from ..endpoints import endpoints
 from ..errors import UnknownEndpointError
-from ._http import Request, Response, json_response
 from ._outputs import OutputBuilder
-from ._route import Operation, Route
+from ._route import Operation, Route, answer, json_response, param
 from ._storage import Storage
 from ._validation import validate_body
 from ._webhooks import WebhookSender
@@ -61,6 +63,9 @@ class _Job:
     finished: float = 0.0
 
 
+_JobHandler = Callable[[web.Request, _Job], Awaitable[web.StreamResponse]]
+
+
 class Queue:
     """Jobs for every endpoint of the registry.
 
@@ -76,13 +81,14 @@ class Queue:
         steps: int,
         latency: float,
         validate_on: ValidateOn,
+        strict: bool,
         outputs: Mapping[str, Mapping[str, Any]],
         rng: random.Random,
         storage: Storage,
         webhooks: WebhookSender,
     ) -> None:
         self._base, self._steps, self._latency = base_url, steps, latency
-        self._validate_on, self._outputs = validate_on, outputs
+        self._validate_on, self._strict, self._outputs = validate_on, strict, outputs
         self._rng, self._storage, self._webhooks = rng, storage, webhooks
         self._builder = OutputBuilder(rng)
         self._apps = {_app(endpoint_id) for endpoint_id in endpoints()}
@@ -99,11 +105,12 @@ class Queue:
                 for rid, j in self._jobs.items()
             }
 
-    def route(self, request: Request) -> Route | None:
-        """Submit (``POST /{endpoint_id}``) or a call on ``/{app or endpoint}/requests/{id}/...``."""
-        path = request.path.strip("/")
+    def route(self, request: web.Request, path: str, run: bool) -> Route | None:
+        """Submit (``POST /{endpoint_id}``; with `run`, run it at once) or a call on
+        ``/{app or endpoint}/requests/{id}/...``; `path` is the request's without the run prefix."""
+        path = path.strip("/")
         prefix, sep, rest = path.partition("/requests/")
-        if sep and (prefix in self._apps or prefix in endpoints()):
+        if sep and not run and (prefix in self._apps or prefix in endpoints()):
             request_id, _, action = rest.partition("/")
             return self._request_route(request.method, request_id, action)
         if request.method != "POST":
@@ -111,14 +118,16 @@ class Queue:
         info = endpoints().get(path)
         if info is None:
             detail = str(UnknownEndpointError(path, endpoints()))
-            return Route(lambda _: json_response(404, {"detail": detail}), None, "key")
+            return Route(answer(json_response(404, {"detail": detail})), None, "key")
         if info.status == "removed":
             detail = f"endpoint '{path}' was removed from fal"
-            return Route(lambda _: json_response(404, {"detail": detail}), None, "key")
+            return Route(answer(json_response(404, {"detail": detail})), None, "key")
+        if run:
+            return Route(lambda r: self._run(r, path), "run", "key")
         return Route(lambda r: self._submit(r, path), "submit", "key")
 
     def _request_route(self, method: str, request_id: str, action: str) -> Route | None:
-        handlers: dict[tuple[str, str], tuple[Operation, Callable[[Request, _Job], Response]]] = {
+        handlers: dict[tuple[str, str], tuple[Operation, _JobHandler]] = {
             ("GET", ""): ("result", self._result),
             ("GET", "status"): ("status", self._status),
             ("GET", "status/stream"): ("status", self._stream),
@@ -128,7 +137,7 @@ class Queue:
             return None
         operation, handler = handlers[method, action]
 
-        def call(request: Request) -> Response:
+        async def call(request: web.Request) -> web.StreamResponse:
             with self._lock:
                 job = self._jobs.get(request_id)
                 if job is not None:
@@ -136,60 +145,83 @@ class Queue:
             if job is None:
                 detail = {"detail": f"Request '{request_id}' not found"}
                 return json_response(404, {"status": "NOT_FOUND", **detail} if action else detail)
-            return handler(request, job)
+            return await handler(request, job)
 
         return Route(call, operation, "key")
 
-    def _submit(self, request: Request, endpoint_id: str) -> Response:
-        webhook = request.param("fal_webhook")
+    async def _submit(self, request: web.Request, endpoint_id: str) -> web.StreamResponse:
+        webhook = param(request, "fal_webhook")
         if webhook is not None and not webhook.startswith(("http://", "https://")):
             return json_response(400, {"detail": "fal_webhook must be an http(s) URL"})
-        payload, problems, normalized = validate_body(endpoint_id, request.body)
+        payload, problems, normalized = validate_body(
+            endpoint_id, await request.read(), strict=self._strict
+        )
         if problems and self._validate_on == "submit":
             return json_response(422, {"detail": problems})
         with self._lock:
-            rid = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
-            job = _Job(rid, endpoint_id, payload, normalized, problems, webhook, len(self._jobs))
-            self._jobs[rid] = job
+            job = self._new_job(endpoint_id, payload, normalized, problems, webhook)
             position = self._position(job)
         if webhook is not None:
             self._webhooks.expect()
             asyncio.get_running_loop().call_later(self._latency * self._steps, self._complete, job)
         body = {**self._urls(job), "status": "IN_QUEUE", "queue_position": position}
-        return json_response(200, body, {"x-fal-request-id": rid})
+        return json_response(200, body, {"x-fal-request-id": job.request_id})
 
-    def _status(self, request: Request, job: _Job) -> Response:
+    async def _run(self, request: web.Request, endpoint_id: str) -> web.StreamResponse:
+        """fal.run: the output (or the 422) in the answer; the run is kept as a finished job."""
+        payload, problems, normalized = validate_body(
+            endpoint_id, await request.read(), strict=self._strict
+        )
+        with self._lock:
+            job = self._new_job(endpoint_id, payload, normalized, problems, None)
+        return await self._result(request, job, to_end=True)
+
+    def _new_job(
+        self,
+        endpoint_id: str,
+        payload: Any,
+        normalized: dict[str, Any],
+        problems: list[dict[str, Any]],
+        webhook: str | None,
+    ) -> _Job:
+        rid = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        job = _Job(rid, endpoint_id, payload, normalized, problems, webhook, len(self._jobs))
+        self._jobs[rid] = job
+        return job
+
+    async def _status(self, request: web.Request, job: _Job) -> web.StreamResponse:
         body = self._poll(job, _wants_logs(request))
         code = 200 if body["status"] == "COMPLETED" else 202
         return json_response(code, body, {"x-fal-request-id": job.request_id})
 
-    def _stream(self, request: Request, job: _Job) -> Response:
-        logs = _wants_logs(request)
-
-        async def events() -> AsyncIterator[bytes]:
-            last: dict[str, Any] | None = None
-            while True:
-                body = self._poll(job, logs)
-                if body != last:
-                    yield f"data: {json.dumps(body)}\n\n".encode()
-                    last = body
-                if body["status"] == "COMPLETED":
-                    return
-                await asyncio.sleep(min(self._latency, 0.05))
-
+    async def _stream(self, request: web.Request, job: _Job) -> web.StreamResponse:
+        """Server-sent events: the status body each time it changes, until COMPLETED."""
+        logs, last = _wants_logs(request), None
         headers = {"content-type": "text/event-stream", "cache-control": "no-cache"}
-        return Response(200, headers=headers, stream=events())
+        response = web.StreamResponse(status=200, headers=headers)
+        await response.prepare(request)
+        while True:
+            body = self._poll(job, logs)
+            if body != last:
+                await response.write(f"data: {json.dumps(body)}\n\n".encode())
+                last = body
+            if body["status"] == "COMPLETED":
+                await response.write_eof()
+                return response
+            await asyncio.sleep(min(self._latency, 0.05))
 
-    def _result(self, request: Request, job: _Job) -> Response:
+    async def _result(
+        self, request: web.Request, job: _Job, *, to_end: bool = False
+    ) -> web.StreamResponse:
         with self._lock:
-            self._advance(job)
+            self._advance(job, to_end=to_end)
             code, body = job.answer
         headers = {"x-fal-request-id": job.request_id}
         if isinstance(body, dict) and "error_type" in body:
             headers["x-fal-error-type"] = str(body["error_type"])
         return json_response(code, body, headers)
 
-    def _cancel(self, request: Request, job: _Job) -> Response:
+    async def _cancel(self, request: web.Request, job: _Job) -> web.StreamResponse:
         with self._lock:
             if self._advance(job) == "COMPLETED":
                 detail = "Request already completed"
@@ -296,8 +328,8 @@ def _app(endpoint_id: str) -> str:
     return "/".join(endpoint_id.split("/")[:2])
 
 
-def _wants_logs(request: Request) -> bool:
-    return (request.param("logs") or "").lower() in ("1", "true")
+def _wants_logs(request: web.Request) -> bool:
+    return (param(request, "logs") or "").lower() in ("1", "true")
 
 
 def _log(message: str) -> dict[str, str]:

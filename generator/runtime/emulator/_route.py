@@ -1,14 +1,15 @@
-"""Where a request goes: its handler, the credential it needs and its fault operation."""
+"""Where a request goes (its handler, the credential it needs, its fault operation); answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from ._http import Request, Response
+from aiohttp import web
 
-Operation = Literal["submit", "status", "result", "cancel", "storage"]
+Operation = Literal["submit", "run", "status", "result", "cancel", "storage"]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,27 @@ class Route:
     issued by ``/storage/auth/token``; ``None`` is public.
     """
 
-    call: Callable[[Request], Response]
+    call: Handler
     operation: Operation | None = None
     auth: Literal["key", "token"] | None = None
+
+
+def answer(response: web.StreamResponse) -> Handler:
+    """A handler always giving `response` (built once, so only for a route used once)."""
+
+    async def call(request: web.Request) -> web.StreamResponse:
+        return response
+
+    return call
+
+
+def json_response(status: int, data: Any, headers: dict[str, str] | None = None) -> web.Response:
+    """A JSON response (499 is fal's "Client Closed Request")."""
+    reason = "Client Closed Request" if status == 499 else None
+    return web.json_response(data, status=status, reason=reason, headers=headers)
+
+
+def param(request: web.Request, name: str) -> str | None:
+    """The last value of query parameter `name`, if given."""
+    values = request.query.getall(name, [])
+    return values[-1] if values else None

@@ -1,32 +1,51 @@
 # Vendored from generator/runtime/emulator/_emulator.py by klinggen; edit that file, not this copy.
-"""The Emulator: a loopback fal.ai (queue, storage, webhooks) for every endpoint of the registry."""
+"""The Emulator: a loopback fal.ai (queue, run, storage, webhooks) for every registry endpoint.
+
+HTTP is served by aiohttp's server, run on the emulator's own event loop thread: one dependency
+(no ASGI stack) that gives keep-alive, chunked request bodies streamed off the socket (uploads go
+to disk), ``StreamResponse`` for SSE and ``FileResponse`` for downloads, TLS from an
+``ssl.SSLContext`` on an already bound socket (port 0), and ``AppRunner.cleanup`` that closes
+every connection, so an in-process start/stop is quick and leaves no thread behind.
+
+Routing: a ``POST /{endpoint id}`` with ``Host: fal.run``, or any ``POST /run/{endpoint id}``, is
+fal's synchronous run (the output at once, or the 422); on any other host it is a queue submit.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import re
 import shutil
 import socket
+import ssl
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from aiohttp import web
+
 from ..endpoints import endpoints
 from ._crypto import WebhookSigner, make_tls
 from ._faults import FaultInjector, FaultKind, Faults
-from ._http import HttpServer, Request, Response, json_response
 from ._queue import Queue, RequestRecord, ValidateOn
-from ._route import Operation, Route
+from ._route import Operation, Route, json_response
 from ._storage import Storage, StoredFile
 from ._webhooks import WebhookDelivery, WebhookSender
 
+logger = logging.getLogger("kling_fal.emulator")
+
+MAX_BODY = 128 * 1024 * 1024  # a JSON request body; uploads are streamed to disk instead
+RUN_PREFIX = "/run"  # FAL_RUN_HOST=<host:port>/run makes fal_client.run reach the sync run
+_RUN_HOST = "fal.run"
 _KEY = re.compile(r"^Key\s+\S+")
 _STOP_SECONDS = 10.0
+_GRACE_SECONDS = 0.5  # how long stop lets answers in flight finish
 
 
 class _App:
@@ -36,9 +55,9 @@ class _App:
         self, storage: Storage, queue: Queue, faults: FaultInjector, jwks: dict[str, Any]
     ) -> None:
         self._storage, self._queue, self._faults = storage, queue, faults
-        self._jwks = Route(lambda _: json_response(200, jwks))
+        self._jwks = jwks
 
-    async def handle(self, request: Request) -> Response:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         route = self._route(request)
         if route is None:
             return json_response(404, {"detail": f"Not found: {request.method} {request.path}"})
@@ -49,12 +68,50 @@ class _App:
             return json_response(401, {"detail": "Missing or unknown storage token"})
         if route.operation is not None and (kind := self._faults.draw(route.operation)):
             return await self._faults.respond(kind)
-        return route.call(request)
+        try:
+            return await route.call(request)
+        except (web.HTTPException, ConnectionError):
+            raise
+        except Exception:
+            logger.exception("emulator error on %s %s", request.method, request.path)
+            return json_response(500, {"detail": "emulator error"})
 
-    def _route(self, request: Request) -> Route | None:
+    def _route(self, request: web.Request) -> Route | None:
         if request.path == "/.well-known/jwks.json" and request.method in ("GET", "HEAD"):
-            return self._jwks
-        return self._storage.route(request) or self._queue.route(request)
+            return Route(self._keys)
+        path = request.path
+        run = path.startswith(f"{RUN_PREFIX}/")
+        if run:
+            path = path.removeprefix(RUN_PREFIX)
+        else:
+            run = (request.url.host or "").lower() == _RUN_HOST
+            storage = self._storage.route(request)
+            if storage is not None:
+                return storage
+        return self._queue.route(request, path, run)
+
+    async def _keys(self, request: web.Request) -> web.StreamResponse:
+        return json_response(200, self._jwks)
+
+
+async def _serve(
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    sock: socket.socket,
+    context: ssl.SSLContext | None,
+) -> web.AppRunner:
+    """Serve `handler` for every method and path on the bound `sock`."""
+    app = web.Application(client_max_size=MAX_BODY)
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(
+        app, access_log=None, handle_signals=False, shutdown_timeout=_GRACE_SECONDS
+    )
+    await runner.setup()
+    try:
+        await web.SockSite(runner, sock, ssl_context=context).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
 
 
 def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -63,6 +120,7 @@ def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
     try:
         loop.run_forever()
         loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
     finally:
         loop.close()
 
@@ -74,7 +132,7 @@ class _Running:
     directory: Path
     loop: asyncio.AbstractEventLoop
     thread: threading.Thread
-    server: HttpServer
+    runner: web.AppRunner
     queue: Queue
     storage: Storage
     webhooks: WebhookSender
@@ -87,12 +145,15 @@ class Emulator:
 
     ``with Emulator() as emu:`` point a client at ``emu.url``. Jobs advance one step per status
     poll (or every ``latency`` seconds): IN_QUEUE, then IN_PROGRESS for ``steps - 1`` steps, then
-    COMPLETED. Requests are validated with ``kling_fal.validate``: fal's 422 at submit, or with
-    ``validate_on="result"`` at the result, as fal's own apps do; removed endpoints answer 404.
+    COMPLETED. Requests are validated as fal's apps do (unknown fields ignored unless
+    ``strict``, where they are rejected as ``kling_fal.validate`` does): the 422, in FastAPI's
+    shape, at submit or with ``validate_on="result"`` at the result; removed endpoints answer
+    404. ``POST {url}/run/{endpoint id}`` (or with ``Host: fal.run``) answers the output at once.
     A cancelled job completes with ``error_type`` ``client_cancelled`` (its result: 499).
     ``outputs`` maps an endpoint id to the output returned verbatim instead of a generated one
-    (e.g. ``kling_fal.fixtures.output(endpoint_id)``). ``seed`` makes ids, keys and outputs
-    repeatable; ``tls`` serves HTTPS with a fresh test CA at ``ca_file``.
+    (e.g. ``kling_fal.fixtures.output(endpoint_id)``). Ids, keys and outputs are random, unique
+    across runs; a ``seed`` makes them repeatable. ``tls`` serves HTTPS with a fresh test CA at
+    ``ca_file``.
     """
 
     def __init__(
@@ -105,9 +166,10 @@ class Emulator:
         steps: int = 3,
         faults: Faults | None = None,
         webhook_retries: int = 3,
-        seed: int = 0,
+        seed: int | None = None,
         outputs: Mapping[str, Mapping[str, Any]] | None = None,
         validate_on: ValidateOn = "submit",
+        strict: bool = False,
     ) -> None:
         if steps < 0 or latency < 0 or webhook_retries < 0:
             raise ValueError("steps, latency and webhook_retries must not be negative")
@@ -120,7 +182,7 @@ class Emulator:
         self._latency, self._steps, self._faults = latency, steps, faults
         self._webhook_retries, self._seed = webhook_retries, seed
         self._outputs = dict(outputs or {})
-        self._validate_on = validate_on
+        self._validate_on, self._strict = validate_on, strict
         self._running: _Running | None = None
 
     def start(self) -> Emulator:
@@ -146,26 +208,28 @@ class Emulator:
         url = f"{'https' if self._tls else 'http'}://{netloc}:{sock.getsockname()[1]}"
         signer = WebhookSigner(rng)
         ca_file, context = make_tls(directory, host) if self._tls else (None, None)
-        storage = Storage(url, rng)
+        storage = Storage(url, rng, directory)
         webhooks = WebhookSender(signer, self._webhook_retries)
         queue = Queue(
             base_url=url,
             steps=self._steps,
             latency=self._latency,
             validate_on=self._validate_on,
+            strict=self._strict,
             outputs=self._outputs,
             rng=rng,
             storage=storage,
             webhooks=webhooks,
         )
         faults = FaultInjector(self._faults)
-        server = HttpServer(_App(storage, queue, faults, signer.jwks()).handle)
+        handler = _App(storage, queue, faults, signer.jwks()).handle
         thread = threading.Thread(
             target=_run_loop, args=(loop,), name="kling-fal-emulator", daemon=True
         )
         thread.start()
         try:
-            asyncio.run_coroutine_threadsafe(server.start(sock, context), loop).result()
+            future = asyncio.run_coroutine_threadsafe(_serve(handler, sock, context), loop)
+            runner = future.result()
         except BaseException:
             loop.call_soon_threadsafe(loop.stop)
             thread.join()
@@ -178,7 +242,7 @@ class Emulator:
             directory,
             loop,
             thread,
-            server,
+            runner,
             queue,
             storage,
             webhooks,
@@ -191,7 +255,7 @@ class Emulator:
         if run is None or run.stopped:
             return
         run.stopped = True
-        asyncio.run_coroutine_threadsafe(run.server.close(), run.loop).result(_STOP_SECONDS)
+        asyncio.run_coroutine_threadsafe(run.runner.cleanup(), run.loop).result(_STOP_SECONDS)
         run.loop.call_soon_threadsafe(run.loop.stop)
         run.thread.join(_STOP_SECONDS)
         run.webhooks.close()

@@ -9,10 +9,11 @@ import threading
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from ._http import Response, json_response
-from ._route import Operation
+from aiohttp import web
 
-FaultKind = Literal["429", "500", "502", "503", "timeout"]
+from ._route import Operation, json_response
+
+FaultKind = Literal["422", "429", "500", "502", "503", "timeout"]
 
 _NGINX_502 = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -24,7 +25,8 @@ _NGINX_502 = (
 class Faults:
     """Fail `rate` of the calls in `on` with one of `kinds`, drawn from ``random.Random(seed)``.
 
-    Kinds: ``"429"`` rate limit (``{"detail": "Rate limit exceeded"}``); ``"500"`` internal error;
+    Kinds: ``"422"`` a validation failure in FastAPI's shape (``value_error`` at ``["body"]``);
+    ``"429"`` rate limit (``{"detail": "Rate limit exceeded"}``); ``"500"`` internal error;
     ``"502"`` an ingress error (nginx page, no ``x-fal-request-id``: fal_client retries it);
     ``"503"`` runner scheduling failure; ``"timeout"``: the answer is held `delay` seconds,
     then 504 ``request_timeout``. 5xx answers carry ``X-Fal-Error-Type`` and ``X-Fal-Retryable``
@@ -79,12 +81,17 @@ class FaultInjector:
             self._injected.append((operation, kind))
             return kind
 
-    async def respond(self, kind: FaultKind) -> Response:
+    async def respond(self, kind: FaultKind) -> web.Response:
         """The answer for an injected fault (after the delay, for ``timeout``)."""
+        if kind == "422":
+            item = {"loc": ["body"], "msg": "Injected validation failure", "type": "value_error"}
+            return json_response(
+                422, {"detail": [{**item, "input": None, "ctx": {"rule": "fault"}}]}
+            )
         if kind == "429":
             return json_response(429, {"detail": "Rate limit exceeded"})
         if kind == "502":
-            return Response(502, _NGINX_502, {"content-type": "text/html"})
+            return web.Response(status=502, body=_NGINX_502, content_type="text/html")
         if kind == "timeout":
             await asyncio.sleep(self._faults.delay if self._faults else 0.0)
             return _request_error(504, "Request timed out", "request_timeout", retryable=True)
@@ -99,6 +106,6 @@ class FaultInjector:
         return _request_error(500, detail, "internal_error", retryable=False)
 
 
-def _request_error(status: int, detail: str, error_type: str, *, retryable: bool) -> Response:
+def _request_error(status: int, detail: str, error_type: str, *, retryable: bool) -> web.Response:
     headers = {"x-fal-error-type": error_type, "x-fal-retryable": str(retryable).lower()}
     return json_response(status, {"detail": detail, "error_type": error_type}, headers)

@@ -10,7 +10,7 @@ import threading
 from types import FrameType
 from urllib.parse import urlsplit
 
-from ._emulator import Emulator
+from ._emulator import RUN_PREFIX, Emulator
 from ._faults import Faults
 
 
@@ -23,9 +23,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per job step")
     parser.add_argument("--steps", type=int, default=3, help="steps from IN_QUEUE to COMPLETED")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of calls failing")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, help="repeatable ids, keys, outputs and faults")
+    parser.add_argument(
+        "--validate-on",
+        choices=("submit", "result"),
+        default="submit",
+        help="where an invalid request gets its 422 (default: submit)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="reject unknown input fields (fal ignores them)"
+    )
     args = parser.parse_args(argv)
-    faults = Faults(rate=args.fault_rate, seed=args.seed) if args.fault_rate > 0 else None
+    seeded = {} if args.seed is None else {"seed": args.seed}
+    faults = Faults(rate=args.fault_rate, **seeded) if args.fault_rate > 0 else None
     done = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -40,13 +50,16 @@ def main(argv: list[str] | None = None) -> int:
         steps=args.steps,
         faults=faults,
         seed=args.seed,
+        validate_on=args.validate_on,
+        strict=args.strict,
     )
     with emulator as emu:
         netloc = urlsplit(emu.url).netloc
         print(f"kling_fal emulator listening on {emu.url}", flush=True)
         if emu.ca_file:
             print(f"CA certificate: {emu.ca_file}  (export SSL_CERT_FILE={emu.ca_file})")
-        print(f"fal_client: FAL_RUN_HOST={netloc} FAL_QUEUE_RUN_HOST={netloc}", flush=True)
+        hosts = f"FAL_RUN_HOST={netloc}{RUN_PREFIX} FAL_QUEUE_RUN_HOST={netloc}"
+        print(f"fal_client: {hosts}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
     return 0
