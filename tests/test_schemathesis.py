@@ -9,12 +9,15 @@ operation), and its JUnit report is read back so a failure names the operation a
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import kling_fal
 import pytest
 from kling_fal.emulator import Emulator
 from support import GENERATED
@@ -46,6 +49,13 @@ ALLOWED: list[tuple[str, str, str, str]] = [
         "instead of rejecting it (fal's answer to another value is not documented)",
     ),
     (
+        r"/requests/",
+        "content_type_conformance",
+        "enabled = false",
+        "emulator discrepancy: its catch-all aiohttp route does not match a request id holding "
+        "a newline (%0A), so aiohttp answers its own text/plain 404 instead of the JSON one",
+    ),
+    (
         ".",
         "unsupported_method",
         "enabled = false",
@@ -55,13 +65,32 @@ ALLOWED: list[tuple[str, str, str, str]] = [
 ]
 
 
+# A request id is drawn from the links of its own submit only: fal's request URLs are per app
+# (fal-ai/kling-video), so an id submitted to one endpoint is answered, with that endpoint's
+# output, under any other endpoint's path too, which no per-endpoint document can describe.
+_SETTINGS = "[phases.fuzzing.extra-data-sources]\nresponses = false\n"
+
+
 def _config() -> str:
-    """The schemathesis.toml of the allowlist: one [[operations]] table per entry."""
+    """schemathesis.toml: the settings, then one [[operations]] table per allowlist entry."""
     tables = [
         f"[[operations]]\ninclude-path-regex = '{where}'\n[operations.checks.{check}]\n{setting}\n"
         for where, check, setting, _ in ALLOWED
     ]
-    return "\n".join(tables)
+    return "\n".join([_SETTINGS, *tables])
+
+
+def sample() -> list[str]:
+    """The endpoints tested: all with KLING_SCHEMATHESIS_ALL=1, else the first of each model
+    family (families differ in request and output shapes; the queue calls are alike) and the
+    first removed one."""
+    endpoints = sorted(kling_fal.ENDPOINTS.items())
+    if os.environ.get("KLING_SCHEMATHESIS_ALL") == "1":
+        return [endpoint_id for endpoint_id, _ in endpoints]
+    first: dict[str, str] = {}
+    for endpoint_id, info in endpoints:
+        first.setdefault("removed" if info.status == "removed" else info.model, endpoint_id)
+    return sorted(first.values())
 
 
 def _failures(report: Path) -> list[str]:
@@ -84,6 +113,7 @@ def test_schemathesis_passes_against_the_emulator(tmp_path: Path) -> None:
                 str(GENERATED / "openapi.json"),
                 *("--url", emu.url, "-H", "Authorization: Key test-key"),
                 *("--max-examples", str(EXAMPLES), "--seed", "1", "--workers", "2"),
+                *("--include-path-regex", "^/(" + "|".join(map(re.escape, sample())) + ")(/|$)"),
                 *("--report", "junit", "--report-dir", str(tmp_path), "--no-color"),
             ],
             capture_output=True,
@@ -100,8 +130,8 @@ def test_schemathesis_passes_against_the_emulator(tmp_path: Path) -> None:
     assert tested, run.stdout[-2000:]
 
 
-@pytest.mark.parametrize("entry", ALLOWED, ids=[e[1] for e in ALLOWED])
-def test_each_exception_gives_its_reason(entry: tuple[str, str, str, str]) -> None:
-    where, check, setting, reason = entry
-    assert where and setting and len(reason) > 40, entry
-    assert check in _config()
+@pytest.mark.parametrize("entry", ALLOWED, ids=[f"{e[1]}:{e[0]}" for e in ALLOWED])
+def test_each_exception_concerns_documented_operations(entry: tuple[str, str, str, str]) -> None:
+    """An allowlist entry matching no operation of the bundle is stale."""
+    bundle = json.loads((GENERATED / "openapi.json").read_text(encoding="utf-8"))
+    assert any(re.search(entry[0], path) for path in bundle["paths"]), entry
