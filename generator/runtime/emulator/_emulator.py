@@ -21,7 +21,7 @@ import socket
 import ssl
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -33,7 +33,7 @@ from ..endpoints import endpoints
 from ._crypto import WebhookSigner, make_tls
 from ._faults import FaultInjector, FaultKind, Faults
 from ._queue import Queue, RequestRecord, ValidateOn
-from ._route import Operation, Route, json_response
+from ._route import Handler, Operation, Route, json_response
 from ._storage import Storage, StoredFile
 from ._webhooks import WebhookDelivery, WebhookSender
 
@@ -94,7 +94,7 @@ class _App:
 
 
 async def _serve(
-    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    handler: Handler,
     sock: socket.socket,
     context: ssl.SSLContext | None,
 ) -> web.AppRunner:
