@@ -31,7 +31,13 @@ def bundle() -> dict[str, Any]:
 
 
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
-    return [(p, m, op) for p, item in bundle()["paths"].items() for m, op in item.items()]
+    """(path, method, operation) of every endpoint's queue calls."""
+    return [
+        (p, m, op)
+        for p, item in bundle()["paths"].items()
+        for m, op in item.items()
+        if p.startswith("/fal-ai/")
+    ]
 
 
 def validator(name: str) -> jsonschema.Draft202012Validator:
@@ -249,3 +255,13 @@ def test_a_spec_schema_named_like_a_protocol_one_is_refused(tmp_path: Path) -> N
         ValueError, match=r"protocol.yaml defines schemas the spec defines too: \['QueueError'\]"
     ):
         _bundle_of(spec)
+
+
+def test_storage_calls_are_on_fals_storage_hosts() -> None:
+    paths = bundle()["paths"]
+    assert paths["/storage/auth/token"]["servers"] == [{"url": "https://rest.fal.ai"}]
+    assert paths["/files/upload"]["servers"] == [{"url": "https://v3.fal.media"}]
+    assert paths["/files/upload"]["post"]["security"] == [{"cdnToken": []}]
+    token = {"token": "t", "token_type": "Bearer", "base_url": "u", "expires_at": "2026-01-01"}
+    assert validator("StorageToken").is_valid(token)
+    assert not validator("StorageToken").is_valid({k: v for k, v in token.items() if k != "token"})

@@ -68,6 +68,7 @@ def build_bundle(ast: SpecAst) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for op in ast.endpoints:
         paths.update(_operations(op.meta))
+    paths.update(queue.storage_paths())
     components = dict(root.get("components") or {})
     components["schemas"] = {name: named.body.raw for name, named in ast.schemas.items()}
     for kind, entries in queue.components(ast).items():

@@ -1,4 +1,5 @@
-"""fal's queue on every endpoint: its operations, what each answers with, and the shared parts.
+"""fal's queue on every endpoint: its operations, what each answers with, and the shared parts;
+fal's storage calls.
 
 The shared bodies, responses, parameters and headers are data (protocol.yaml); the status
 objects per HTTP status are derived here from the spec's `QueueStatusEnum`: COMPLETED is
@@ -62,12 +63,18 @@ def status_schemas(ast: SpecAst) -> dict[str, Any]:
 
 def components(ast: SpecAst) -> dict[str, dict[str, Any]]:
     """The queue's components, to merge beside the spec's; a name the spec uses too is an error."""
-    shared = {kind: dict(entries) for kind, entries in _protocol().items()}
+    shared = {kind: dict(entries) for kind, entries in _protocol()["components"].items()}
     shared["schemas"].update(status_schemas(ast))
     taken = sorted(set(shared["schemas"]) & set(ast.schemas))
     if taken:
         raise ValueError(f"{PROTOCOL.name} defines schemas the spec defines too: {taken}")
     return shared
+
+
+def storage_paths() -> dict[str, Any]:
+    """fal's storage calls (token, upload), each path with the host fal serves it from."""
+    paths: dict[str, Any] = _protocol()["paths"]
+    return paths
 
 
 def _json(schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
