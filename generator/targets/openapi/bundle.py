@@ -8,14 +8,12 @@ from typing import Any
 from generator.frontend.assemble import ENDPOINT_PREFIX
 from generator.frontend.ast import SpecAst
 from generator.ir.model import Api
+from generator.targets.openapi import queue
 
-_REQUEST_ID = {
-    "in": "path",
-    "name": "request_id",
-    "required": True,
-    "schema": {"type": "string", "description": "Request ID"},
-}
-_QUEUE_STATUS = {"$ref": "#/components/schemas/QueueStatus"}
+_SYNC_RUN = (
+    "The same POST on https://fal.run runs the request synchronously: it answers with the "
+    "result's 200 or 422 at once (one operation per method and path, so it is not listed apart)."
+)
 
 
 def operation_id(endpoint_id: str) -> str:
@@ -25,15 +23,12 @@ def operation_id(endpoint_id: str) -> str:
     )
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 def _operations(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
     endpoint_id = str(meta["id"])
     name = operation_id(endpoint_id)
+    removed = meta["status"] == "removed"
     common: dict[str, Any] = {"tags": [meta["model"]]}
-    if meta["status"] == "removed":
+    if removed:
         common["deprecated"] = True
     extension = {k: v for k, v in meta.items() if k not in ("input", "output", "examples")}
     submit = {
@@ -42,61 +37,29 @@ def _operations(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "summary": meta["title"],
         "description": meta["summary"],
         "x-kling-endpoint": extension,
-        "parameters": [
-            {
-                "in": "query",
-                "name": "fal_webhook",
-                "required": False,
-                "schema": {"type": "string", "description": "URL fal POSTs the result to."},
-            }
-        ],
+        "x-kling-note": _SYNC_RUN,
+        "parameters": [queue.parameter("FalWebhook")],
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": meta["input"]}},
         },
-        "responses": {"200": _json(_QUEUE_STATUS, "The request status.")},
+        "responses": queue.submit_responses(name, removed),
     }
-    logs = {
-        "in": "query",
-        "name": "logs",
-        "required": False,
-        "schema": {"type": "number", "description": "Include logs (`1`) or not (`0`)."},
-    }
-    cancelled = {
-        "type": "object",
-        "properties": {"success": {"type": "boolean", "description": "Whether it was cancelled."}},
-    }
-    base = f"/{endpoint_id}/requests/{{request_id}}"
-    return {
-        f"/{endpoint_id}": {"post": submit},
-        base: {
-            "get": {
+    paths: dict[str, dict[str, Any]] = {f"/{endpoint_id}": {"post": submit}}
+    for action, spec in queue.request_operations(meta["output"]).items():
+        label = action.replace("/", "_") or "result"
+        logs = [queue.parameter("Logs")] if spec.get("logs") else []
+        path = f"/{endpoint_id}/requests/{{request_id}}" + (f"/{action}" if action else "")
+        paths[path] = {
+            spec["method"]: {
                 **common,
-                "operationId": f"{name}_result",
-                "summary": f"Result of {endpoint_id}",
-                "parameters": [_REQUEST_ID],
-                "responses": {"200": _json(meta["output"], "Result of the request.")},
+                "operationId": f"{name}_{label}",
+                "summary": f"{label.replace('_', ' ').capitalize()} of a {endpoint_id} request",
+                "parameters": [queue.parameter("RequestId"), *logs],
+                "responses": spec["responses"],
             }
-        },
-        f"{base}/status": {
-            "get": {
-                **common,
-                "operationId": f"{name}_status",
-                "summary": f"Status of a {endpoint_id} request",
-                "parameters": [_REQUEST_ID, logs],
-                "responses": {"200": _json(_QUEUE_STATUS, "The request status.")},
-            }
-        },
-        f"{base}/cancel": {
-            "put": {
-                **common,
-                "operationId": f"{name}_cancel",
-                "summary": f"Cancel a {endpoint_id} request",
-                "parameters": [_REQUEST_ID],
-                "responses": {"200": _json(cancelled, "The request was cancelled.")},
-            }
-        },
-    }
+        }
+    return paths
 
 
 def build_bundle(ast: SpecAst) -> dict[str, Any]:
@@ -105,8 +68,11 @@ def build_bundle(ast: SpecAst) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for op in ast.endpoints:
         paths.update(_operations(op.meta))
+    paths.update(queue.storage_paths())
     components = dict(root.get("components") or {})
     components["schemas"] = {name: named.body.raw for name, named in ast.schemas.items()}
+    for kind, entries in queue.components(ast).items():
+        components[kind] = {**components.get(kind, {}), **entries}
     head = {k: v for k, v in root.items() if k not in ("components", "x-kling-naming-drift")}
     return {**head, "paths": paths, "components": components}
 
