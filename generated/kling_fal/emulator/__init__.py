@@ -15,6 +15,7 @@ Every endpoint of ``kling_fal.registry`` is served: requests are validated as fa
 
 from kling_fal._runtime.emulator._emulator import Emulator
 from kling_fal._runtime.emulator._faults import FaultKind, Faults
+from kling_fal._runtime.emulator._platform import PlatformCall, PlatformModel
 from kling_fal._runtime.emulator._queue import RequestRecord
 from kling_fal._runtime.emulator._route import Operation
 from kling_fal._runtime.emulator._storage import StoredFile
@@ -25,6 +26,8 @@ __all__ = [
     "FaultKind",
     "Faults",
     "Operation",
+    "PlatformCall",
+    "PlatformModel",
     "RequestRecord",
     "StoredFile",
     "WebhookDelivery",
