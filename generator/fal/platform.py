@@ -101,7 +101,7 @@ class PlatformClient:
         attempt = 0
         while True:
             try:
-                response = self._http.get(path, params=params)
+                response = self._http.get(path, params=tuple(params))
             except httpx.HTTPError as exc:
                 raise PlatformError(f"GET {self._http.base_url}{path}: {exc}") from None
             if response.status_code != 429 or attempt == RETRIES:
