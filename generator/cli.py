@@ -87,7 +87,7 @@ def _history_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _sync_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from generator.fal.platform import DEFAULT_API_URL
+    from generator.fal import DEFAULT_API_URL
 
     text = "compare spec/ with fal's Platform API: ids added and gone, schema and price changes"
     sync = commands.add_parser("sync", help=text, description=text)

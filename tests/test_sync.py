@@ -23,7 +23,8 @@ from generator.history.view import view
 
 KNOWN = "fal-ai/kling-video/v2.6/pro/image-to-video"
 NEW = "fal-ai/kling-video/v2.7/pro/image-to-video"
-BROKEN = "fal-ai/kling-video/v1/pro/text-to-video"
+BROKEN = "fal-ai/kling-video/v1/pro/text-to-video"  # removed in the spec
+OLD = "fal-ai/kling-video/v1.5/pro/text-to-video"
 INPUT = "KlingVideoV26ProImageToVideoInput"
 
 
@@ -43,13 +44,15 @@ def new_document() -> dict[str, Any]:
 
 
 def catalog(known: dict[str, Any] | None = None) -> list[PlatformModel]:
-    """KNOWN (with `known` as its document), NEW, BROKEN without a document, a non-Kling id."""
+    """KNOWN (with `known` as its document), NEW, BROKEN and OLD (deprecated) without a document,
+    an id outside the Kling prefix."""
     return [
         PlatformModel(
             KNOWN, "image-to-video", openapi=known or reference(), price=(0.07, "second", "USD")
         ),
         PlatformModel(NEW, "image-to-video", openapi=new_document()),
         PlatformModel(BROKEN, "text-to-video"),
+        PlatformModel(OLD, "text-to-video", status="deprecated"),
         PlatformModel("fal-ai/kling-video-lookalike/v1", "text-to-video"),
     ]
 
@@ -83,15 +86,22 @@ def test_sync_reports_new_gone_failed_schemas_and_prices(
     monkeypatch.setenv("FAL_KEY", "test-key")
     assert main(_sync(emu, "--spec", str(SPEC))) == 2
     out = capsys.readouterr().out
-    assert out.startswith("fal lists 3 Kling endpoint(s)\nnew on fal (1):\n  " + NEW + "\n")
-    active = [i for i, e in kling_fal.ENDPOINTS.items() if e.status == "active" and i != KNOWN]
+    assert out.startswith("fal lists 4 Kling endpoint(s)\nnew on fal (1):\n  " + NEW + "\n")
+    active = [
+        i for i, e in kling_fal.ENDPOINTS.items() if e.status == "active" and i not in (KNOWN, OLD)
+    ]
     gone = "".join(f"  {i}\n" for i in sorted(active))
     assert (
         f"not listed by fal (active in the spec; set `status: removed` by hand) ({len(active)}):\n{gone}"
         in out
     )
     assert f"\n  {KNOWN}\n" not in out and "lookalike" not in out
-    assert f"no document (1):\n  {BROKEN}: expansion_failed: schema not available\n" in out
+    assert f"deprecated on fal (active in the spec) (1):\n  {OLD}\n" in out
+    assert f"listed by fal (removed in the spec) (1):\n  {BROKEN}\n" in out
+    failed = "".join(
+        f"  {i}: expansion_failed: schema not available\n" for i in sorted((BROKEN, OLD))
+    )
+    assert f"no document (2):\n{failed}" in out
     assert f"prices (1):\n  {KNOWN}: fal lists 0.07 USD/second; no price in spec\n" in out
     assert out.endswith(f"non-breaking (1):\n  {NEW}: endpoint added\n")
     assert {c.authorization for c in emu.platform_calls} == {"Key test-key"}

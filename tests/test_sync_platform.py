@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import kling_fal
 import pytest
 from kling_fal.emulator import Emulator, Faults, PlatformModel
 
@@ -21,6 +22,7 @@ def _catalog(count: int) -> list[PlatformModel]:
             f"{PREFIX}/m{n:03}",
             "image-to-video" if n % 2 else "text-to-video",
             openapi={"openapi": "3.0.4", "info": {"title": f"m{n:03}"}},
+            status="deprecated" if n == 4 else "active",
             price=(0.01 * n, "second", "USD"),
         )
         for n in range(count)
@@ -29,7 +31,8 @@ def _catalog(count: int) -> list[PlatformModel]:
 
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
-    with Emulator(platform_catalog=_catalog(7), platform_page_size=3) as running:
+    catalog = [*_catalog(7), PlatformModel("fal-ai/flux/dev", "text-to-image")]
+    with Emulator(platform_catalog=catalog, platform_page_size=3) as running:
         yield running
 
 
@@ -46,7 +49,9 @@ def _models_calls(emu: Emulator) -> list[dict[str, list[str]]]:
 
 def test_listing_follows_the_cursor_until_has_more_is_false(emu: Emulator) -> None:
     with PlatformClient(f"{emu.url}/v1", "test-key") as client:
-        assert client.endpoint_ids("kling-video") == [f"{PREFIX}/m{n:03}" for n in range(7)]
+        assert client.statuses("kling-video") == {
+            f"{PREFIX}/m{n:03}": "deprecated" if n == 4 else "active" for n in range(7)
+        }
     calls = _models_calls(emu)
     assert [c.get("cursor") for c in calls] == [None, ["Mg=="], ["Mw=="]]  # pages 1, 2, 3
     assert all(c["q"] == ["kling-video"] for c in calls)
@@ -54,7 +59,7 @@ def test_listing_follows_the_cursor_until_has_more_is_false(emu: Emulator) -> No
 
 def test_page_size_is_sent_as_limit_and_category_filters(emu: Emulator) -> None:
     with PlatformClient(f"{emu.url}/v1", page_size=1) as client:
-        found = client.endpoint_ids("kling-video", "image-to-video")
+        found = list(client.statuses("kling-video", "image-to-video"))
     assert found == [f"{PREFIX}/m{n:03}" for n in (1, 3, 5)]
     calls = _models_calls(emu)
     assert len(calls) == 3 and all(c["limit"] == ["1"] and c["category"] for c in calls)
@@ -118,7 +123,7 @@ def test_a_429_is_retried_after_its_retry_after() -> None:
         Emulator(platform_catalog=_catalog(7), platform_page_size=2, faults=faults) as emu,
         PlatformClient(f"{emu.url}/v1", sleep=waits.append) as client,
     ):
-        assert len(client.endpoint_ids("kling-video")) == 7
+        assert len(list(client.statuses("kling-video"))) == 7
         injected = emu.injected_faults
     assert injected and injected == [("platform", "429")] * len(injected)
     assert waits == [1.0] * len(injected)  # the emulator's Retry-After: 1
@@ -135,7 +140,7 @@ def test_without_retry_after_the_wait_doubles_and_gives_up_after_five_retries() 
     waits: list[float] = []
     client = PlatformClient(transport=_answers(*[limited] * 6), sleep=waits.append)
     with client, pytest.raises(PlatformError, match=r"models\?q=x: 429 rate_limited: slow$"):
-        client.endpoint_ids("x")
+        client.statuses("x")
     assert waits == [1.0, 2.0, 4.0, 8.0, 16.0]
 
 
@@ -147,14 +152,55 @@ def test_retry_after_as_an_http_date() -> None:
     )
     waits: list[float] = []
     with PlatformClient(transport=transport, sleep=waits.append) as client:
-        assert client.endpoint_ids("x") == ["a"]
+        assert client.statuses("x") == {"a": "active"}
     assert len(waits) == 1 and 25 < waits[0] <= 30
 
 
 def test_a_non_json_failure_is_one_line() -> None:
     transport = _answers(httpx.Response(502, text="<html>\nBad Gateway\n</html>"))
     with PlatformClient(transport=transport) as client, pytest.raises(PlatformError) as caught:
-        client.endpoint_ids("x")
+        client.statuses("x")
     assert str(caught.value) == (
         "GET https://api.fal.ai/v1/models?q=x: 502 <html> Bad Gateway </html>"
     )
+
+
+def test_by_default_the_emulator_lists_the_registry_s_active_endpoints() -> None:
+    active = {i: e for i, e in kling_fal.ENDPOINTS.items() if e.status == "active"}
+    with Emulator() as emu, PlatformClient(f"{emu.url}/v1") as client:
+        assert client.statuses("kling-video", "image-to-video") == {
+            i: "active" for i, e in sorted(active.items()) if e.category == "image-to-video"
+        }
+        (first, *_) = sorted(active)
+        assert client.documents([first]) == {
+            first: {"error": {"code": "expansion_failed", "message": "schema not available"}}
+        }
+    with pytest.raises(ValueError, match="platform_page_size must be at least 1"):
+        Emulator(platform_page_size=0)
+
+
+def test_the_emulator_filters_by_search_text_category_and_status(emu: Emulator) -> None:
+    def listed(**params: str) -> list[str]:
+        answer = httpx.get(
+            f"{emu.url}/v1/models", params={"limit": "10", **params}, trust_env=False
+        )
+        assert answer.status_code == 200
+        return [m["endpoint_id"] for m in answer.json()["models"]]
+
+    assert listed(q="FLUX") == ["fal-ai/flux/dev"]
+    assert listed(status="deprecated") == [f"{PREFIX}/m004"]
+    assert listed(q="kling", category="text-to-video", status="active") == [
+        f"{PREFIX}/m000",
+        f"{PREFIX}/m002",
+        f"{PREFIX}/m006",
+    ]
+
+
+def test_other_injected_faults_answer_in_the_platform_s_error_shape() -> None:
+    faults = Faults(rate=1.0, kinds=("500",), on=("platform",))
+    with (
+        Emulator(platform_catalog=_catalog(1), faults=faults) as emu,
+        PlatformClient(f"{emu.url}/v1") as client,
+        pytest.raises(PlatformError, match=r": 500 server_error: An unexpected error occurred$"),
+    ):
+        client.statuses("kling-video")

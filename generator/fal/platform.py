@@ -16,7 +16,8 @@ from typing import Any
 
 import httpx
 
-DEFAULT_API_URL = "https://api.fal.ai/v1"
+from generator.fal import DEFAULT_API_URL
+
 MAX_IDS = 50  # endpoint ids per call, as fal documents
 RETRIES = 5
 MAX_WAIT = 60.0
@@ -129,10 +130,15 @@ class PlatformClient:
             if not page.get("has_more") or not cursor:
                 return
 
-    def endpoint_ids(self, query: str, category: str | None = None) -> list[str]:
-        """Ids that a search for `query` (and `category`) lists."""
+    def statuses(self, query: str, category: str | None = None) -> dict[str, str]:
+        """Id -> fal's status (``active`` when it gives no metadata) of every model a search for
+        `query` (and `category`) lists, sorted by id."""
         params = [("q", query), *([("category", category)] if category else [])]
-        return sorted({str(model["endpoint_id"]) for model in self._pages(params)})
+        found = {
+            str(model["endpoint_id"]): str((model.get("metadata") or {}).get("status", "active"))
+            for model in self._pages(params)
+        }
+        return dict(sorted(found.items()))
 
     def documents(self, ids: list[str]) -> dict[str, Any]:
         """Endpoint id -> its ``openapi`` as fal answers it (a document, ``{error: ...}`` or

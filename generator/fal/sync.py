@@ -31,6 +31,8 @@ class SyncReport:
     listed: tuple[str, ...]  # Kling ids fal lists
     added: tuple[str, ...]  # listed, not in the spec
     gone: tuple[str, ...]  # active in the spec, not listed
+    deprecated: tuple[str, ...]  # active in the spec, deprecated on fal
+    listed_removed: tuple[str, ...]  # removed in the spec, still listed
     failed: tuple[str, ...]  # "id: why" for a listed id without a document
     schemas: ImportResult | None  # None when no document came
     prices: tuple[str, ...]  # one line per price that is not the spec's
@@ -40,7 +42,8 @@ class SyncReport:
     def differs(self) -> bool:
         """Anything to apply or look at (documents that failed are reported, not counted)."""
         changes = self.schemas.report.changes if self.schemas else ()
-        return bool(self.added or self.gone or changes or self.prices)
+        ids = self.added or self.gone or self.deprecated or self.listed_removed
+        return bool(ids or changes or self.prices)
 
 
 def _usd_values(node: Any) -> Iterator[float]:
@@ -107,7 +110,8 @@ def sync(
     """Compare `spec_dir` with fal (and with `write`, import fal's documents into it);
     `save` keeps the fetched documents there."""
     spec = {loc.data["id"]: loc.data for loc in assemble(load_dir(spec_dir)).endpoints}
-    listed = [i for i in client.endpoint_ids(SEARCH, category) if i.startswith(ENDPOINT_PREFIX)]
+    statuses = client.statuses(SEARCH, category)
+    listed = [i for i in statuses if i.startswith(ENDPOINT_PREFIX)]
     active = {i for i, meta in spec.items() if meta.get("status") != "removed"}
     in_scope = {i for i in active if category in (None, spec[i].get("category"))}
     documents, failed = {}, []
@@ -131,6 +135,8 @@ def sync(
         listed=tuple(listed),
         added=tuple(i for i in listed if i not in spec),
         gone=tuple(sorted(in_scope - set(listed))),
+        deprecated=tuple(i for i in listed if i in active and statuses[i] == "deprecated"),
+        listed_removed=tuple(i for i in listed if i in spec and i not in active),
         failed=tuple(failed),
         schemas=schemas,
         prices=tuple(prices),
@@ -144,6 +150,8 @@ def render(report: SyncReport) -> str:
     for title, lines in (
         ("new on fal", report.added),
         ("not listed by fal (active in the spec; set `status: removed` by hand)", report.gone),
+        ("deprecated on fal (active in the spec)", report.deprecated),
+        ("listed by fal (removed in the spec)", report.listed_removed),
         ("no document", report.failed),
         ("prices", report.prices),
     ):
