@@ -8,14 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import kling_fal
 import pytest
 from kling_fal.emulator import Emulator, PlatformModel
 from support import REFERENCE, SPEC
 
 from generator.cli import main
-from generator.fal.platform import FalPrice
-from generator.fal.sync import price_lines
+from generator.fal.platform import FalPrice, PlatformClient, PlatformError
+from generator.fal.sync import price_lines, sync
 from generator.frontend.ast import build_ast
 from generator.frontend.load import parse
 from generator.history.snapshots import load_spec
@@ -180,3 +181,17 @@ def test_price_lines_compare_fal_s_unit_price_with_the_spec_s_rates() -> None:
         "c: fal lists 0.5 USD/video; no price in spec",
         "d: fal lists 0.084 EUR/second; spec rates 0.084, 0.126 USD",
     ]
+
+
+def test_nothing_is_written_when_a_call_fails(mini_spec: Path) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/pricing"):
+            return httpx.Response(500, json={"error": {"type": "server_error", "message": "down"}})
+        model = {"endpoint_id": NEW, "openapi": new_document()}
+        return httpx.Response(200, json={"models": [model], "has_more": False})
+
+    before = sorted(p.relative_to(mini_spec) for p in mini_spec.rglob("*"))
+    client = PlatformClient(key="test-key", transport=httpx.MockTransport(answer))
+    with client, pytest.raises(PlatformError, match=r"pricing\?endpoint_id=.*: 500 server_error"):
+        sync(mini_spec, client, write=True)
+    assert sorted(p.relative_to(mini_spec) for p in mini_spec.rglob("*")) == before

@@ -122,15 +122,15 @@ def sync(
         else:
             documents[endpoint_id] = openapi
     notes = []
-    with tempfile.TemporaryDirectory(prefix="klinggen-sync-") as tmp:
-        paths = _save(documents, save or Path(tmp))
-        schemas = import_documents(paths, spec_dir, write=write) if paths else None
-    if client.has_key:
+    if client.has_key:  # every call before anything is written
         fal_prices = client.prices(listed)
         prices = price_lines(fal_prices, {i: spec.get(i, {}).get("pricing") for i in fal_prices})
     else:
         prices = []
         notes.append("prices not compared: /models/pricing needs a key (set FAL_KEY)")
+    with tempfile.TemporaryDirectory(prefix="klinggen-sync-") as tmp:
+        paths = _save(documents, save or Path(tmp))
+        schemas = import_documents(paths, spec_dir, write=write) if paths else None
     return SyncReport(
         listed=tuple(listed),
         added=tuple(i for i in listed if i not in spec),
