@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import email.utils
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import kling_fal
 import pytest
+from emulator_support import ACTIVE
 from kling_fal.emulator import Emulator, Faults, PlatformModel
+from test_sync import KNOWN, NEW, new_document, reference
 
 from generator.fal.platform import FalPrice, PlatformClient, PlatformError
 
@@ -204,3 +211,27 @@ def test_other_injected_faults_answer_in_the_platform_s_error_shape() -> None:
         pytest.raises(PlatformError, match=r": 500 server_error: An unexpected error occurred$"),
     ):
         client.statuses("kling-video")
+
+
+def test_the_command_line_serves_documents_from_a_directory(tmp_path: Path) -> None:
+    known, new = reference(), new_document()
+    for name, document in (("known.json", known), ("new.json", new)):
+        (tmp_path / name).write_text(json.dumps(document), encoding="utf-8")
+    package_root = str(Path(kling_fal.__file__).resolve().parent.parent)
+    command = [sys.executable, "-m", "kling_fal.emulator", "--platform-documents", str(tmp_path)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": package_root}
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        assert lines[2].startswith("Platform API: http://127.0.0.1:")
+        with PlatformClient(lines[2].split()[-1]) as client:
+            listed = client.statuses("kling-video")
+            assert NEW in listed and KNOWN in listed and len(listed) == len(ACTIVE) + 1
+            documents = client.documents([KNOWN, NEW, ACTIVE[0]])
+        assert documents[KNOWN] == known and documents[NEW] == new
+        assert documents[ACTIVE[0]]["error"]["code"] == "expansion_failed"
+    finally:
+        process.terminate()
+        assert process.wait(10) == 0

@@ -63,13 +63,26 @@ class PlatformModel:
         return found
 
 
-def registry_catalog() -> list[PlatformModel]:
-    """The active endpoints of the registry, listed without documents (expansion fails)."""
-    return [
-        PlatformModel(info.endpoint_id, info.category, display_name=info.title)
+def registry_catalog(documents: Sequence[Mapping[str, Any]] = ()) -> list[PlatformModel]:
+    """The active endpoints of the registry, with the fal `documents` naming them (by
+    ``info.x-fal-metadata.endpointId``; one naming another id is listed too); the others have
+    none (their expansion fails)."""
+    by_id = {}
+    for document in documents:
+        meta = (document.get("info") or {}).get("x-fal-metadata") or {}
+        by_id[str(meta.get("endpointId", ""))] = (str(meta.get("category", "")), document)
+    found = [
+        PlatformModel(
+            info.endpoint_id,
+            info.category,
+            display_name=info.title,
+            openapi=by_id.pop(info.endpoint_id, ("", None))[1],
+        )
         for info in endpoints().values()
         if info.status == "active"
     ]
+    extra = [PlatformModel(i, category, openapi=doc) for i, (category, doc) in by_id.items() if i]
+    return sorted(found + extra, key=lambda model: model.endpoint_id)
 
 
 @dataclass(frozen=True, slots=True)
