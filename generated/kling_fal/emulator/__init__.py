@@ -11,7 +11,8 @@ with Emulator(tls=True, faults=Faults(rate=0.2)) as emu:
 
 Every endpoint of ``kling_fal.registry`` is served: requests are validated as fal validates them
 (422 items in FastAPI's shape) and answered with schema-valid outputs. fal's Platform API
-(``/v1/models``, ``/v1/models/pricing``) lists a catalog of ``PlatformModel`` (``platform_catalog``). Needs ``pip install 'kling-fal[emulator]'``.
+(``/v1/models``, ``/v1/models/pricing``) lists a catalog of ``PlatformModel`` (``platform_catalog``).
+Needs ``pip install 'kling-fal[emulator]'``.
 """
 
 from kling_fal._runtime.emulator._emulator import Emulator
