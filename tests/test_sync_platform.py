@@ -235,3 +235,27 @@ def test_the_command_line_serves_documents_from_a_directory(tmp_path: Path) -> N
     finally:
         process.terminate()
         assert process.wait(10) == 0
+
+
+def test_an_answer_not_in_fal_s_shape_is_one_line() -> None:
+    page = {"models": [{"metadata": {}}], "has_more": False}
+    with (
+        PlatformClient(transport=_answers(httpx.Response(200, json=page))) as client,
+        pytest.raises(PlatformError, match=r"^GET /models: not fal's documented answer: no 'endp"),
+    ):
+        client.statuses("x")
+    prices = {"prices": [{"endpoint_id": "a", "unit": "second", "currency": "USD"}]}
+    with (
+        PlatformClient(key="k", transport=_answers(httpx.Response(200, json=prices))) as client,
+        pytest.raises(PlatformError, match=r"^GET /models/pricing: .*: no 'unit_price'$"),
+    ):
+        client.prices(["a"])
+
+
+def test_an_unreachable_api_is_one_line() -> None:
+    with Emulator() as emu:
+        url = f"{emu.url}/v1"
+    with PlatformClient(url) as client, pytest.raises(PlatformError) as caught:
+        client.statuses("x")
+    assert str(caught.value).startswith(f"GET {url}/models: ConnectError: ")
+    assert "\n" not in str(caught.value)

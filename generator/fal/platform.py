@@ -7,6 +7,7 @@ calls naming endpoint ids send at most 50 a call; a 429 is retried after its ``R
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import email.utils
 import time
@@ -60,6 +61,16 @@ def _message(response: httpx.Response) -> str:
         return response.text[:200].replace("\n", " ") or response.reason_phrase
 
 
+@contextlib.contextmanager
+def _shape(path: str) -> Iterator[None]:
+    """An answer not in fal's documented shape is a PlatformError naming what is missing."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        detail = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise PlatformError(f"GET {path}: not fal's documented answer: {detail}") from None
+
+
 def _batches(ids: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(ids), MAX_IDS):
         yield ids[start : start + MAX_IDS]
@@ -104,7 +115,8 @@ class PlatformClient:
             try:
                 response = self._http.get(path, params=tuple(params))
             except httpx.HTTPError as exc:
-                raise PlatformError(f"GET {self._http.base_url}{path}: {exc}") from None
+                where = f"GET {str(self._http.base_url).rstrip('/')}{path}"
+                raise PlatformError(f"{where}: {type(exc).__name__}: {exc}") from None
             if response.status_code != 429 or attempt == RETRIES:
                 break
             self._sleep(_wait(response, attempt))
@@ -134,10 +146,13 @@ class PlatformClient:
         """Id -> fal's status (``active`` when it gives no metadata) of every model a search for
         `query` (and `category`) lists, sorted by id."""
         params = [("q", query), *([("category", category)] if category else [])]
-        found = {
-            str(model["endpoint_id"]): str((model.get("metadata") or {}).get("status", "active"))
-            for model in self._pages(params)
-        }
+        with _shape("/models"):
+            found = {
+                str(model["endpoint_id"]): str(
+                    (model.get("metadata") or {}).get("status", "active")
+                )
+                for model in self._pages(params)
+            }
         return dict(sorted(found.items()))
 
     def documents(self, ids: list[str]) -> dict[str, Any]:
@@ -146,17 +161,20 @@ class PlatformClient:
         found: dict[str, Any] = dict.fromkeys(ids)
         for batch in _batches(ids):
             params = [*(("endpoint_id", i) for i in batch), ("expand", "openapi-3.0")]
-            for model in self._pages(params):
-                if model.get("endpoint_id") in found:
-                    found[model["endpoint_id"]] = model.get("openapi")
+            with _shape("/models"):
+                for model in self._pages(params):
+                    if model.get("endpoint_id") in found:
+                        found[model["endpoint_id"]] = model.get("openapi")
         return found
 
     def prices(self, ids: list[str]) -> dict[str, FalPrice]:
         """Endpoint id -> fal's list price, for the ids fal prices (needs a key)."""
         found = {}
         for batch in _batches(ids):
-            for price in self.get("/models/pricing", [("endpoint_id", ",".join(batch))])["prices"]:
-                found[str(price["endpoint_id"])] = FalPrice(
-                    float(price["unit_price"]), str(price["unit"]), str(price["currency"])
-                )
+            answer = self.get("/models/pricing", [("endpoint_id", ",".join(batch))])
+            with _shape("/models/pricing"):
+                for price in answer["prices"]:
+                    found[str(price["endpoint_id"])] = FalPrice(
+                        float(price["unit_price"]), str(price["unit"]), str(price["currency"])
+                    )
         return found
