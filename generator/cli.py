@@ -90,7 +90,9 @@ def _sync_command(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     from generator.fal import DEFAULT_API_URL
 
     text = "compare spec/ with fal's Platform API: ids added and gone, schema and price changes"
-    sync = commands.add_parser("sync", help=text, description=text)
+    sync = commands.add_parser(
+        "sync", help=text, description=f"{text}; the key comes from FAL_KEY (prices need one)"
+    )
     sync.add_argument("--spec", type=Path, default=Path("spec"), help="spec directory")
     sync.add_argument(
         "--write", action="store_true", help="import fal's documents into the spec (as import)"
