@@ -102,6 +102,48 @@ def _history_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     new.add_argument("endpoint_id", metavar="ID", help="the new id, fal-ai/kling-video/...")
     new.add_argument("--like", required=True, metavar="EXISTING_ID", help="endpoint to copy")
     new.add_argument("--spec", type=Path, default=Path("spec"), help="spec directory")
+    _sync_command(commands)
+
+
+def _sync_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from generator.fal import DEFAULT_API_URL
+
+    text = "compare spec/ with fal's Platform API: ids added and gone, schema and price changes"
+    sync = commands.add_parser(
+        "sync", help=text, description=f"{text}; the key comes from FAL_KEY (prices need one)"
+    )
+    sync.add_argument("--spec", type=Path, default=Path("spec"), help="spec directory")
+    sync.add_argument(
+        "--write", action="store_true", help="import fal's documents into the spec (as import)"
+    )
+    sync.add_argument("--api-url", default=DEFAULT_API_URL, help=f"default {DEFAULT_API_URL}")
+    sync.add_argument("--category", help="only this fal category (e.g. image-to-video)")
+    sync.add_argument("--page-size", type=int, help="models per listed page (fal's limit)")
+    sync.add_argument("--save", type=Path, metavar="DIR", help="keep fal's documents in DIR")
+
+
+def _sync_main(args: argparse.Namespace) -> int:
+    """Run sync: 0 in step (or written), 2 differences without --write, 1 on a failed call."""
+    from generator.fal.platform import PlatformClient, PlatformError
+    from generator.fal.sync import render, sync
+
+    key = os.environ.get("FAL_KEY") or None
+    try:
+        with PlatformClient(args.api_url, key, page_size=args.page_size) as client:
+            report = sync(
+                args.spec, client, write=args.write, category=args.category, save=args.save
+            )
+    except PlatformError as exc:
+        print(f"klinggen: fal's Platform API: {exc}", file=sys.stderr)
+        return EXIT_SPEC
+    print(render(report), end="")
+    for line in report.notes:
+        print(f"klinggen: {line}", file=sys.stderr)
+    if args.write:
+        for written in report.schemas.written if report.schemas else ():
+            print(f"klinggen: wrote {written}")
+        return EXIT_OK
+    return EXIT_STALE if report.differs else EXIT_OK
 
 
 def _history_main(args: argparse.Namespace) -> int:
@@ -204,6 +246,8 @@ def _run(args: argparse.Namespace) -> int:
         _require_dirs(args)
         if args.command in ("diff", "import", "new-endpoint"):
             return _history_main(args)
+        if args.command == "sync":
+            return _sync_main(args)
         if args.command == "ir" and args.doc:
             from generator.output.reference import ir_reference
 

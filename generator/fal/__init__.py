@@ -1,1 +1,4 @@
-"""Stage 6, fal: import fal's published OpenAPI documents, and scaffold new endpoint files."""
+"""Stage 6, fal: import fal's published OpenAPI documents, scaffold new endpoint files, and sync
+with fal's Platform API."""
+
+DEFAULT_API_URL = "https://api.fal.ai/v1"  # fal's Platform API (kept here: the CLI needs no httpx)

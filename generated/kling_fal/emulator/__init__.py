@@ -10,11 +10,14 @@ with Emulator(tls=True, faults=Faults(rate=0.2)) as emu:
 ```
 
 Every endpoint of ``kling_fal.registry`` is served: requests are validated as fal validates them
-(422 items in FastAPI's shape) and answered with schema-valid outputs. Needs ``pip install 'kling-fal[emulator]'``.
+(422 items in FastAPI's shape) and answered with schema-valid outputs. fal's Platform API
+(``/v1/models``, ``/v1/models/pricing``) lists a catalog of ``PlatformModel`` (``platform_catalog``).
+Needs ``pip install 'kling-fal[emulator]'``.
 """
 
 from kling_fal._runtime.emulator._emulator import Emulator
 from kling_fal._runtime.emulator._faults import FaultKind, Faults
+from kling_fal._runtime.emulator._platform import PlatformCall, PlatformModel
 from kling_fal._runtime.emulator._queue import RequestRecord
 from kling_fal._runtime.emulator._route import Operation
 from kling_fal._runtime.emulator._storage import StoredFile
@@ -25,6 +28,8 @@ __all__ = [
     "FaultKind",
     "Faults",
     "Operation",
+    "PlatformCall",
+    "PlatformModel",
     "RequestRecord",
     "StoredFile",
     "WebhookDelivery",

@@ -21,7 +21,7 @@ import socket
 import ssl
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +32,7 @@ from aiohttp import web
 from ..endpoints import endpoints
 from ._crypto import WebhookSigner, make_tls
 from ._faults import FaultInjector, FaultKind, Faults
+from ._platform import Platform, PlatformCall, PlatformModel, platform_fault, registry_catalog
 from ._queue import Queue, RequestRecord, ValidateOn
 from ._route import Handler, Operation, Route, json_response
 from ._storage import Storage, StoredFile
@@ -51,9 +52,15 @@ class _App:
     """Routes a request, checks its credential, injects faults, answers."""
 
     def __init__(
-        self, storage: Storage, queue: Queue, faults: FaultInjector, jwks: dict[str, Any]
+        self,
+        storage: Storage,
+        queue: Queue,
+        faults: FaultInjector,
+        jwks: dict[str, Any],
+        platform: Platform,
     ) -> None:
         self._storage, self._queue, self._faults = storage, queue, faults
+        self._platform = platform
         self._jwks = jwks
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -66,6 +73,8 @@ class _App:
         if route.auth == "token" and not self._storage.token_valid(authorization):
             return json_response(401, {"detail": "Missing or unknown storage token"})
         if route.operation is not None and (kind := self._faults.draw(route.operation)):
+            if route.operation == "platform":
+                return platform_fault(kind)
             return await self._faults.respond(kind)
         try:
             return await route.call(request)
@@ -78,6 +87,8 @@ class _App:
     def _route(self, request: web.Request) -> Route | None:
         if request.path == "/.well-known/jwks.json" and request.method in ("GET", "HEAD"):
             return Route(self._keys)
+        if (platform := self._platform.route(request)) is not None:
+            return platform
         path = request.path
         run = path.startswith(f"{RUN_PREFIX}/")
         if run:
@@ -136,6 +147,7 @@ class _Running:
     storage: Storage
     webhooks: WebhookSender
     faults: FaultInjector
+    platform: Platform
     stopped: bool = False
 
 
@@ -153,6 +165,10 @@ class Emulator:
     (e.g. ``kling_fal.fixtures.output(endpoint_id)``). Ids, keys and outputs are random, unique
     across runs; a ``seed`` makes them repeatable. ``tls`` serves HTTPS with a fresh test CA at
     ``ca_file``.
+
+    fal's Platform API is served at ``{url}/v1`` (``GET /v1/models``, ``/v1/models/pricing``)
+    for ``platform_catalog`` (default: the registry's active endpoints, without documents),
+    ``platform_page_size`` models a page at most.
     """
 
     def __init__(
@@ -169,9 +185,13 @@ class Emulator:
         outputs: Mapping[str, Mapping[str, Any]] | None = None,
         validate_on: ValidateOn = "submit",
         strict: bool = False,
+        platform_catalog: Sequence[PlatformModel] | None = None,
+        platform_page_size: int = 50,
     ) -> None:
         if steps < 0 or latency < 0 or webhook_retries < 0:
             raise ValueError("steps, latency and webhook_retries must not be negative")
+        if platform_page_size < 1:
+            raise ValueError("platform_page_size must be at least 1")
         if validate_on not in ("submit", "result"):
             raise ValueError(f"validate_on must be 'submit' or 'result', got {validate_on!r}")
         unknown = sorted(set(outputs or {}) - set(endpoints()))
@@ -182,6 +202,8 @@ class Emulator:
         self._webhook_retries, self._seed = webhook_retries, seed
         self._outputs = dict(outputs or {})
         self._validate_on, self._strict = validate_on, strict
+        self._catalog = list(platform_catalog) if platform_catalog is not None else None
+        self._page_size = platform_page_size
         self._running: _Running | None = None
 
     def start(self) -> Emulator:
@@ -221,7 +243,9 @@ class Emulator:
             webhooks=webhooks,
         )
         faults = FaultInjector(self._faults)
-        handler = _App(storage, queue, faults, signer.jwks()).handle
+        catalog = registry_catalog() if self._catalog is None else self._catalog
+        platform = Platform(catalog, self._page_size)
+        handler = _App(storage, queue, faults, signer.jwks(), platform).handle
         thread = threading.Thread(
             target=_run_loop, args=(loop,), name="kling-fal-emulator", daemon=True
         )
@@ -246,6 +270,7 @@ class Emulator:
             storage,
             webhooks,
             faults,
+            platform,
         )
 
     def stop(self) -> None:
@@ -305,6 +330,11 @@ class Emulator:
     def injected_faults(self) -> list[tuple[Operation, FaultKind]]:
         """The faults injected so far as (operation, kind), oldest first."""
         return self._run().faults.injected
+
+    @property
+    def platform_calls(self) -> list[PlatformCall]:
+        """Every Platform API call answered so far (path, query, Authorization), oldest first."""
+        return self._run().platform.calls
 
     def wait_webhooks(self, timeout: float = 10.0) -> bool:
         """Block until the webhook of every submitted job was delivered or given up (after its

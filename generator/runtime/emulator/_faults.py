@@ -30,7 +30,9 @@ class Faults:
     ``"503"`` runner scheduling failure; ``"timeout"``: the answer is held `delay` seconds,
     then 504 ``request_timeout``. 5xx answers carry ``X-Fal-Error-Type`` and ``X-Fal-Retryable``
     (true for 503 and 504), as fal's request errors do. Operations: ``submit``, ``status``
-    (polls and streams), ``result``, ``cancel`` and ``storage`` (token and uploads).
+    (polls and streams), ``result``, ``cancel``, ``storage`` (token and uploads) and
+    ``platform`` (the Platform API, answered in its ``{error: {type, message}}`` shape; a 429
+    carries ``Retry-After: 1``).
 
     A faulted call never changes state: a failed submit created no job, a failed poll did not
     advance one, so a client that retries loses and duplicates nothing.

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import signal
 import threading
+from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
 from ._emulator import RUN_PREFIX, Emulator
 from ._faults import Faults
+from ._platform import PlatformModel, registry_catalog
+
+
+def _catalog(directory: Path) -> list[PlatformModel]:
+    """The registry's catalog with the documents in `directory`."""
+    paths = sorted(directory.glob("*.json"))
+    return registry_catalog([json.loads(p.read_text(encoding="utf-8")) for p in paths])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--strict", action="store_true", help="reject unknown input fields (fal ignores them)"
     )
+    parser.add_argument(
+        "--platform-documents",
+        type=Path,
+        metavar="DIR",
+        help="fal OpenAPI documents (*.json) the Platform API at /v1 answers with",
+    )
     args = parser.parse_args(argv)
     seeded = {} if args.seed is None else {"seed": args.seed}
     faults = Faults(rate=args.fault_rate, **seeded) if args.fault_rate > 0 else None
@@ -51,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         validate_on=args.validate_on,
         strict=args.strict,
+        platform_catalog=_catalog(args.platform_documents) if args.platform_documents else None,
     )
     with emulator as emu:
         netloc = urlsplit(emu.url).netloc
@@ -59,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"CA certificate: {emu.ca_file}  (export SSL_CERT_FILE={emu.ca_file})")
         hosts = f"FAL_RUN_HOST={netloc}{RUN_PREFIX} FAL_QUEUE_RUN_HOST={netloc}"
         print(f"fal_client: {hosts}", flush=True)
+        print(f"Platform API: {emu.url}/v1", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
     return 0
