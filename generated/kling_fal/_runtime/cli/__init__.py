@@ -3,7 +3,8 @@
 
 Exit codes: 0 success; 2 usage error or unknown endpoint; 3 invalid input (client-side or
 fal's 422); 4 API, authentication, network or job error; 5 `--out` given but the result has no
-file; 130 interrupted (the remote request is cancelled).
+file; 6 not submitted: the estimate is above `--max-cost` or the price is unknown; 130
+interrupted (the remote request is cancelled).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .. import registry
 from ..endpoints import EndpointInfo, endpoints, get_endpoint
 from ..errors import KlingError, KlingValidationError, UnknownEndpointError
 from ..rules import spec_data
+from ._cost import add_flags
 from ._flag import Flag
 
 if TYPE_CHECKING:
@@ -164,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     _connection(run)
     run.add_argument("--json", help="request body as JSON; flags override its fields")
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_flags(run)
     resume = commands.add_parser("resume", help="status or result of a job submitted earlier")
     resume.add_argument("request_id")
     resume.add_argument("--endpoint", help="endpoint id, when the journal does not know the job")

@@ -50,7 +50,11 @@ def _file_field(output: Any) -> Any:
 def run(info: EndpointInfo, payload: dict[str, Any], args: argparse.Namespace) -> int:
     """Run one request to completion; the exit code of `kling`."""
     from . import open_client
+    from ._cost import cost_gate
 
+    decided = cost_gate(info, payload, args)
+    if decided is not None:
+        return decided
     progress = Progress(args.quiet)
     with open_client(args) as client:
         output = client.subscribe(
