@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..kinds._values import spelling
 
@@ -22,8 +22,8 @@ def price(amount: Decimal) -> str:
 
 
 def total(amount: Decimal) -> str:
-    """A total, to the cent (``$1.40``)."""
-    return f"${amount.quantize(CENT)}"
+    """A total, to the cent, halves up (``$1.40``, ``$0.48`` for 0.475)."""
+    return f"${amount.quantize(CENT, rounding=ROUND_HALF_UP)}"
 
 
 def seconds(quantity: Decimal) -> str:

@@ -19,6 +19,7 @@ from ..endpoints import get_endpoint
 from ..errors import KlingError
 from ..kinds._values import get
 from ._base import PriceKind
+from ._money import total
 
 
 class PricingError(KlingError):
@@ -60,10 +61,10 @@ class Estimate:
     @property
     def shown(self) -> str:
         """``$1.40``, or ``unknown``."""
-        return "unknown" if self.usd is None else f"${self.usd:.2f}"
+        return "unknown" if self.usd is None else total(Decimal(str(self.usd)))
 
     def __str__(self) -> str:
-        return f"{self.shown} ({self.basis}; confidence {self.confidence})"
+        return f"{self.shown} = {self.basis}; confidence {self.confidence}"
 
 
 def pricing(endpoint_id: str) -> Pricing | None:

@@ -53,10 +53,11 @@ def cost_gate(info: EndpointInfo, payload: dict[str, Any], args: argparse.Namesp
         from ..client._prepare import finish, prepare
 
         prepared = prepare(info.endpoint_id, payload, {})
+        uploads = {key: str(item.source) for key, item in prepared.uploads.items()}
         body = {
             "endpoint": info.endpoint_id,
-            "payload": finish(prepared, {}),
-            "uploads": sorted(item.path for item in prepared.files if item.placeholder),
+            "payload": finish(prepared, {key: key for key in uploads}),
+            "uploads": uploads,  # placeholder in the payload -> the local file it stands for
             "estimate": dataclasses.asdict(estimate) if estimate else {"usd": None, "why": why},
         }
         print(json.dumps(body, indent=2, ensure_ascii=False))
