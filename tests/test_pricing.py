@@ -101,7 +101,7 @@ def test_every_page_with_a_worked_example_is_reproduced() -> None:
 def test_the_spec_states_the_reference_confidence_and_rates_of_every_endpoint() -> None:
     for endpoint_id, entry in PRICES["endpoints"].items():
         stated = kling_fal._runtime.pricing.pricing(endpoint_id)
-        assert stated is not None and stated.confidence == entry["confidence"], endpoint_id
+        assert stated.confidence == entry["confidence"], endpoint_id
         assert stated.source == (entry.get("source") or ""), endpoint_id
         price = stated.price
         if entry["confidence"] == "unknown":

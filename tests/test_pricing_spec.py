@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import GENERATED, ROOT, edit
@@ -12,6 +13,8 @@ from test_spec_errors import assert_reported
 from test_spec_strict import problems
 
 from generator.cli import main
+from generator.history.snapshots import load_labeled
+from generator.ir.build import build_ir
 from generator.runtime.pricing import PRICES
 
 ENDPOINT = "endpoints/v9/pro/text-to-video.yaml"
@@ -35,6 +38,29 @@ def priced(spec: Path, text: str = PRICING) -> int:
 def test_a_valid_pricing_passes(mini_spec: Path) -> None:
     priced(mini_spec)
     assert problems(mini_spec) == ""
+
+
+def test_the_ir_carries_the_price_and_prices_an_endpoint_without_one_unknown(
+    mini_spec: Path,
+) -> None:
+    def endpoint_pricing(spec: Path) -> Any:
+        api = build_ir(load_labeled(spec, "spec", full=False, openapi=False))
+        return api.endpoints[0].pricing
+
+    unpriced = endpoint_pricing(mini_spec)
+    assert (unpriced.kind, unpriced.confidence, unpriced.price.unit) == (
+        "unknown",
+        "unknown",
+        "unknown",
+    )
+    priced(mini_spec)
+    stated = endpoint_pricing(mini_spec)
+    assert (stated.kind, stated.confidence) == ("per-second", "high")
+    assert [(name, v.raw) for name, v in stated.defaults] == [("duration", "5")]
+    assert stated.price.cases() == (
+        ("long", "$0.10 per second of video"),
+        ("any request", "$0.05 per second of video"),
+    )
 
 
 def test_a_misspelt_price_kind(mini_spec: Path) -> None:

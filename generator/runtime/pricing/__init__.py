@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._base import Cost, PriceKind, Ref
-from ._rates import ITEMS_SCHEMA
+from ._base import PriceKind, Ref
 from .estimate import (
     Estimate,
     MediaLengthRequired,
@@ -66,9 +65,7 @@ def pricing_schema() -> dict[str, Any]:
 
 __all__ = [
     "CONFIDENCE",
-    "ITEMS_SCHEMA",
     "PRICES",
-    "Cost",
     "Estimate",
     "FlatPlusPerSecond",
     "MediaLengthRequired",

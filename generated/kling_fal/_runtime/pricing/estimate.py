@@ -68,9 +68,9 @@ class Estimate:
         return f"{self.shown} = {self.basis}; confidence {self.confidence}"
 
 
-def pricing(endpoint_id: str) -> Pricing | None:
-    """The spec's price of an endpoint (None when the spec states none)."""
-    found: Pricing | None = registry.table("pricing").PRICING.get(endpoint_id)
+def pricing(endpoint_id: str) -> Pricing:
+    """The spec's price of an endpoint (kind ``unknown`` when the spec states none)."""
+    found: Pricing = registry.table("pricing").PRICING[get_endpoint(endpoint_id).endpoint_id]
     return found
 
 
@@ -85,15 +85,6 @@ def estimate_cost(
     """
     endpoint_id = get_endpoint(endpoint_id).endpoint_id
     entry = pricing(endpoint_id)
-    if entry is None:
-        return Estimate(
-            endpoint_id=endpoint_id,
-            usd=None,
-            unit="unknown",
-            quantity=None,
-            confidence="unknown",
-            basis="the spec states no price",
-        )
 
     def length(field: str) -> Decimal:
         if lengths is not None and field in lengths:
