@@ -53,7 +53,7 @@ def test_dry_run_validates(
     code, _, err = kling(
         run(emu, tmp_path, "v2.6/pro/text-to-video", "--cfg-scale", "3", "--dry-run"), capsys
     )
-    assert code == 3 and "cfg_scale [range]" in err
+    assert code == 3 and "cfg_scale (--cfg-scale) [range]" in err
     assert len(emu.requests) == before
 
 

@@ -19,7 +19,7 @@ from ..pricing import Estimate, PricingError, estimate_cost
 EXIT_COST = 6
 
 
-def add_flags(parser: argparse.ArgumentParser) -> None:
+def add_flags(parser: argparse._ActionsContainer) -> None:
     """The cost flags of `kling run`."""
     parser.add_argument(
         "--dry-run",
