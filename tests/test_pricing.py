@@ -202,3 +202,9 @@ def test_client_estimate_sync_and_async() -> None:
             return (await client.estimate(endpoint, prompt="x")).usd
 
     assert asyncio.run(main()) == 0.7
+
+
+def test_a_request_no_rate_applies_to_is_a_pricing_error() -> None:
+    """generate_audio "yes" is neither true nor false: no rate of v2.6 applies."""
+    with pytest.raises(PricingError, match=r"no rate applies .*rates for: audio off; "):
+        kling_fal.estimate_cost(P + "v2.6/pro/image-to-video", {"generate_audio": "yes"})

@@ -130,6 +130,10 @@ def span(rates: tuple[Rate, ...]) -> str:
     return f"{price(low)}/s" if low == high else f"{price(low)}-{price(high)}/s"
 
 
-def choose(rates: tuple[Rate, ...], payload: object) -> Rate | None:
-    """The first rate that applies to the request."""
-    return next((rate for rate in rates if rate.applies(payload)), None)
+def choose(rates: tuple[Rate, ...], payload: object) -> Rate:
+    """The first rate that applies to the request; ValueError when none does."""
+    found = next((rate for rate in rates if rate.applies(payload)), None)
+    if found is None:
+        cases = "; ".join(rate.case() for rate in rates)
+        raise ValueError(f"no rate applies to this request (rates for: {cases})")
+    return found

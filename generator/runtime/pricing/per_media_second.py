@@ -60,8 +60,6 @@ class PerMediaSecond(PriceKind):
 
     def cost(self, payload: object, length: Length) -> Cost:
         rate = _rates.choose(self.rates, payload)
-        if rate is None:
-            raise ValueError(f"no rate applies to this request ({self.short()})")
         measured = length(self.field)
         quantity, what = measured, f" of {self.field}"
         if self.round_up_to is not None:

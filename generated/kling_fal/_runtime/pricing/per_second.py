@@ -58,8 +58,6 @@ class PerSecond(PriceKind):
 
     def cost(self, payload: object, length: Length) -> Cost:
         rate = _rates.choose(self.rates, payload)
-        if rate is None:
-            raise ValueError(f"no rate applies to this request ({self.short()})")
         quantity = field_quantity(payload, self.field, self.default)
         if quantity is not None:
             return per_unit(quantity, rate.usd, rate.label)
