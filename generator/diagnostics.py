@@ -32,6 +32,8 @@ MESSAGES: dict[str, str] = {
     "rule-unknown-field": "rule {rule!r} names field {key!r}, which {where} does not have",
     "rule-duplicate-id": "rule id {key!r} is used twice in this schema",
     "rule-bad-value": "rule {rule!r}: {detail}",
+    "pricing-unknown-field": "pricing names field {key!r}, which {where} does not have{suggestion}",
+    "pricing-confidence": "confidence {key!r} does not go with price kind {kind!r} (unknown goes with unknown only)",
     "example-invalid": "example {key!r} does not validate: {detail}",
     "queue-status-missing": "the spec defines no {key!r} schema (fal's queue status, used by every submit and status)",
     "codegen-failed": "datamodel-code-generator could not make models from the spec: {detail}",

@@ -39,6 +39,7 @@ def _expected_changes() -> set[str]:
         "kling_fal/models/__init__.py",  # exports
         "kling_fal/_spec_data.py",  # field data per model
         "kling_fal/_rules/__init__.py",  # the new model's rules module
+        "kling_fal/_pricing.py",  # the new endpoint's price (unknown)
         "kling_fal/cli/_flags.py",  # flags per endpoint
         "docs/index.md",  # endpoint counts
         "docs/endpoints.md",  # endpoint index
@@ -99,6 +100,7 @@ def test_scaffold_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         "image-to-video",
     )
     assert meta["title"] == "Kling 3.5 Pro image to video"
+    assert "pricing" not in meta  # never the sibling's price: unknown until fal publishes one
     assert meta["input"] == {"$ref": "#/components/schemas/ImageToVideoV35ProRequest"}
     request = data["components"]["schemas"]["ImageToVideoV35ProRequest"]
     assert request["title"] == "ImageToVideoV35ProRequest" and request["x-kling-title-inferred"]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         KlingValidationError,
         UnknownEndpointError,
     )
+    from kling_fal._runtime.pricing import Estimate, estimate_cost
     from kling_fal.client import AsyncKlingClient, KlingClient
     from kling_fal.registry import ENDPOINTS, EndpointInfo, get_endpoint, parse_output, validate
 
@@ -40,6 +41,8 @@ _HOMES = {
     "get_endpoint": "kling_fal.registry",
     "parse_output": "kling_fal.registry",
     "validate": "kling_fal.registry",
+    "Estimate": "kling_fal._runtime.pricing",
+    "estimate_cost": "kling_fal._runtime.pricing",
     "KlingClient": "kling_fal.client",
     "AsyncKlingClient": "kling_fal.client",
 }
@@ -47,6 +50,7 @@ __all__ = [
     "ENDPOINTS",
     "AsyncKlingClient",
     "EndpointInfo",
+    "Estimate",
     "Issue",
     "KlingClient",
     "KlingError",
@@ -54,6 +58,7 @@ __all__ = [
     "KlingOutputModel",
     "KlingValidationError",
     "UnknownEndpointError",
+    "estimate_cost",
     "get_endpoint",
     "parse_output",
     "validate",
@@ -76,6 +81,7 @@ _registry.install(
     spec_data=lambda: import_module("kling_fal._spec_data"),
     file_fields=lambda: import_module("kling_fal.client._filespec"),
     flags=lambda: import_module("kling_fal.cli._flags"),
+    pricing=lambda: import_module("kling_fal._pricing"),
     fixtures=_fixtures,
 )
 

@@ -1,8 +1,9 @@
 """`klinggen new-endpoint ID --like EXISTING_ID`: a new endpoint file copied from an existing one.
 
-The copy keeps the metadata (with the new id, title, model, tier, mode), and gets its own request
-and response schemas, copies of the existing ones (rules included) under fal-style titles derived
-from the new id (`ImageToVideoV31ProRequest`), marked x-kling-title-inferred. Never overwrites.
+The copy keeps the metadata (with the new id, title, model, tier, mode; without the price, which is
+unknown until published), and gets its own request and response schemas, copies of the existing
+ones (rules included) under fal-style titles derived from the new id (`ImageToVideoV31ProRequest`),
+marked x-kling-title-inferred. Never overwrites.
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ def new_endpoint(spec_dir: Path, endpoint_id: str, like: str) -> Path:
     )
     if not parts.tier:
         meta.pop("tier")
+    meta.pop("pricing", None)  # a sibling's price is a guess: the new endpoint is priced unknown
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:
         handle.write(dump({"x-kling-endpoint": meta, "components": {"schemas": schemas}}))

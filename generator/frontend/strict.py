@@ -14,8 +14,8 @@ import yaml
 from generator.diagnostics import Diagnostic, did_you_mean
 from generator.frontend.assemble import Spec
 from generator.frontend.load import SpecFile, escape, pointer
-from generator.frontend.schema_walk import properties, subschemas
-from generator.runtime import kinds
+from generator.frontend.schema_walk import REF_PREFIX, item_schema, properties, subschemas
+from generator.runtime import kinds, pricing
 from generator.runtime.kinds import conditions
 
 # The JSON Schema 2020-12 / OpenAPI 3.1 keywords a spec schema may use; the x- keys come from
@@ -65,11 +65,12 @@ _ORDER = "x-fal-order-properties"
 @cache
 def extension_schema() -> dict[str, Any]:
     """extensions.yaml: one JSON Schema per part (endpoint, fal, rules, ...) plus shared $defs;
-    the rules' own schemas come from their kinds (generator/runtime/kinds)."""
+    the rules' and prices' own schemas come from their kinds (generator/runtime/kinds, pricing)."""
     text = (Path(__file__).parent / "extensions.yaml").read_text(encoding="utf-8")
     loaded: dict[str, Any] = yaml.safe_load(text)
     loaded["$defs"]["cond"] = conditions.SCHEMA
     loaded["rules"]["items"] = kinds.rule_schema()
+    loaded["endpoint"]["properties"]["pricing"] = pricing.pricing_schema()
     return loaded
 
 
@@ -196,3 +197,41 @@ def schema_problems(spec: Spec) -> list[Diagnostic]:
             strict.required(loc.file, at, node)
             strict.order(loc.file, at, node)
     return strict.problems
+
+
+def pricing_problems(spec: Spec) -> list[Diagnostic]:
+    """Each endpoint's `pricing` (once its shape is valid): the request fields it reads exist,
+    and the `unknown` kind goes with confidence `unknown` (and only it)."""
+    bodies = {name: loc.data for name, loc in spec.schemas.items()}
+    problems = []
+    for loc in spec.endpoints:
+        raw = loc.data.get("pricing")
+        request = str((loc.data.get("input") or {}).get("$ref", "")).removeprefix(REF_PREFIX)
+        if raw is None or request not in bodies or not _validator("endpoint").is_valid(loc.data):
+            continue
+        at = loc.pointer + "/pricing"
+        kind = pricing.kind_of(raw)
+        if (kind == "unknown") != (raw["confidence"] == "unknown"):
+            problems.append(
+                loc.file.diag(
+                    "pricing-confidence", f"{at}/confidence", key=raw["confidence"], kind=kind
+                )
+            )
+        props = properties(bodies, bodies[request])
+        for arg_at, field, item in pricing.refs(raw):
+            known = props
+            if item and field in props:
+                known = properties(bodies, item_schema(bodies, props[field]) or {})
+                field = item
+            if field not in known:
+                problems.append(
+                    loc.file.diag(
+                        "pricing-unknown-field",
+                        f"{at}/{arg_at}",
+                        hint=f"known fields: {', '.join(sorted(known)) or '(none)'}",
+                        key=field,
+                        where=request,
+                        suggestion=did_you_mean(field, known),
+                    )
+                )
+    return problems

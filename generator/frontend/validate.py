@@ -20,7 +20,7 @@ from generator.frontend.schema_walk import (
     resolve,
     subschemas,
 )
-from generator.frontend.strict import extension_errors, schema_problems
+from generator.frontend.strict import extension_errors, pricing_problems, schema_problems
 from generator.runtime import kinds
 from generator.runtime.kinds import conditions
 
@@ -73,6 +73,7 @@ class _Checker:
                 loc.file, loc.pointer, loc.data, "internal", "x-kling-internal"
             )
         self.problems += schema_problems(spec)
+        self.problems += pricing_problems(spec)
 
     def refs(self) -> None:
         for spec_file in self.spec.files:

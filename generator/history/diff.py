@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.history.kinds import is_breaking, limit_kind, rule_fields, rule_kind, shown
+from generator.history.kinds import (
+    is_breaking,
+    limit_kind,
+    price_changes,
+    rule_fields,
+    rule_kind,
+    shown,
+)
 from generator.history.view import EndpointView, Node, SpecView, parent_of
 
 
@@ -48,6 +55,7 @@ class DiffReport:
     old_version: str
     new_version: str
     changes: tuple[Change, ...]
+    prices: tuple[Change, ...] = ()  # price changes: their own section, neither breaking nor not
 
     @property
     def breaking(self) -> tuple[Change, ...]:
@@ -208,9 +216,19 @@ def compare_endpoint(old: EndpointView, new: EndpointView) -> Iterator[Change]:
     yield from comparer.found
 
 
+def compare_prices(old: EndpointView, new: EndpointView) -> list[Change]:
+    """Price changes of one endpoint present in both revisions."""
+    comparer = _Comparer(new.endpoint_id)
+    for kind, item, before, after in price_changes(old.pricing, new.pricing):
+        comparer.add("price", "", kind, item, before, after, breaking=False)
+    return comparer.found
+
+
 def diff_views(old: SpecView, new: SpecView) -> DiffReport:
-    """Every change from `old` to `new`, sorted: breaking first, then by endpoint and path."""
+    """Every change from `old` to `new`, sorted: breaking first, then by endpoint and path;
+    price changes apart, by endpoint."""
     changes: list[Change] = []
+    prices: list[Change] = []
     for endpoint_id in sorted(set(old.endpoints) | set(new.endpoints)):
         comparer = _Comparer(endpoint_id)
         if endpoint_id not in old.endpoints:
@@ -221,6 +239,7 @@ def diff_views(old: SpecView, new: SpecView) -> DiffReport:
             comparer.found.extend(
                 compare_endpoint(old.endpoints[endpoint_id], new.endpoints[endpoint_id])
             )
+            prices += compare_prices(old.endpoints[endpoint_id], new.endpoints[endpoint_id])
         changes.extend(comparer.found)
     ordered = sorted(
         changes, key=lambda c: (not c.breaking, c.endpoint, c.role, c.path, c.kind, c.item)
@@ -231,6 +250,7 @@ def diff_views(old: SpecView, new: SpecView) -> DiffReport:
         old_version=old.version,
         new_version=new.version,
         changes=tuple(ordered),
+        prices=tuple(prices),
     )
 
 

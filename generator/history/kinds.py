@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.runtime import kinds
+from generator.runtime import kinds, pricing
 
 # kind -> breaking in a request; responses flip the kinds in FLIPPED (a response that may now
 # lack a field or carry a new value or size breaks its readers)
@@ -75,6 +75,33 @@ def rule_kind(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     if kind not in new or set(core_old) != set(core_new):
         return "rule-changed"
     return kinds.KINDS[kind].classify(old[kind], new[kind])
+
+
+def price_changes(old: Any, new: Any) -> list[tuple[str, str, str, str]]:
+    """(kind, item, old, new) for each change of an endpoint's pricing as written: a price
+    added (from unknown or none), removed (to unknown), raised, lowered or changed (its kind
+    classifies the arguments, generator/runtime/pricing), and confidence changed."""
+    unknown = {"confidence": "unknown", "unknown": ""}
+    old, new = old or unknown, new or unknown
+    kind_old, kind_new = pricing.kind_of(old), pricing.kind_of(new)
+    shown_old, shown_new = _price(old, kind_old), _price(new, kind_new)
+    found = []
+    if (kind_old == "unknown") != (kind_new == "unknown"):
+        kind = "price-added" if kind_old == "unknown" else "price-removed"
+        found.append((kind, "", shown_old, shown_new))
+    elif kind_old != kind_new:
+        found.append(("price-changed", "", shown_old, shown_new))
+    elif old[kind_old] != new[kind_new] and kind_old != "unknown":
+        change = pricing.PRICES[kind_old].classify(old[kind_old], new[kind_new])
+        found.append((change, "", shown_old, shown_new))
+    both_known = "unknown" not in (kind_old, kind_new)
+    if old["confidence"] != new["confidence"] and both_known:
+        found.append(("price-confidence", "confidence", old["confidence"], new["confidence"]))
+    return found
+
+
+def _price(raw: dict[str, Any], kind: str) -> str:
+    return pricing.PRICES[kind].parse(raw[kind], {}).short()
 
 
 def rule_fields(rule: dict[str, Any]) -> set[str]:

@@ -28,6 +28,12 @@ _PHRASES = {
     "rule-loosened": "rule {value} loosened",
     "rule-changed": "rule {value} changed",
     "rule-message-changed": "rule {value}: message changed",
+    "price-added": "price {new} (was unknown)",
+    "price-removed": "price unknown (was {old})",
+    "price-raised": "price raised: {old} -> {new}",
+    "price-lowered": "price lowered: {old} -> {new}",
+    "price-changed": "price changed: {old} -> {new}",
+    "price-confidence": "price confidence {old} -> {new}",
 }
 
 
@@ -97,6 +103,9 @@ def text_report(report: DiffReport) -> str:
             count = len({endpoint for endpoint, _ in group.places})
             lines.append(f"  {subject}{group.summary} ({count} endpoint{'s' * (count != 1)})")
             lines += [f"      {endpoint} {where}".rstrip() for endpoint, where in group.places]
+    if report.prices:
+        lines += ["", f"prices ({len(report.prices)}):"]
+        lines += [f"  {change.endpoint}: {summary(change)}" for change in report.prices]
     return "\n".join(lines) + "\n"
 
 
@@ -144,4 +153,8 @@ def markdown_report(report: DiffReport) -> str:
         f"{len(report.breaking)} breaking, {len(report.non_breaking)} non-breaking.",
         "",
     ]
-    return "\n".join(head + markdown_groups(group_changes(report.changes), "##")).rstrip() + "\n"
+    lines = head + markdown_groups(group_changes(report.changes), "##")
+    if report.prices:
+        lines += ["## Price changes", ""]
+        lines += [f"- `{change.endpoint}`: {summary(change)}" for change in report.prices]
+    return "\n".join(lines).rstrip() + "\n"

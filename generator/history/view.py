@@ -54,6 +54,7 @@ class EndpointView:
     meta: tuple[tuple[str, Any], ...]
     request: dict[str, Node]
     response: dict[str, Node]
+    pricing: dict[str, Any] | None = None  # x-kling-endpoint.pricing as written
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,6 +164,7 @@ def view(ast: SpecAst, label: str) -> SpecView:
             meta=shown,
             request=flat.schema(op.input),
             response=flat.schema(op.output),
+            pricing=meta.get("pricing"),
         )
     info = ast.root.get("info") or {}
     return SpecView(

@@ -22,6 +22,7 @@ from generator.ir.model import (
     Example,
     Field,
     InternalOperation,
+    Pricing,
     Rule,
     RuntimeRule,
     Schema,
@@ -29,7 +30,9 @@ from generator.ir.model import (
     TypeRef,
     Value,
 )
-from generator.runtime import kinds
+from generator.runtime import kinds, pricing
+
+NO_PRICE = "the spec states no price"
 
 _CONSTRAINTS = (
     "minLength",
@@ -248,7 +251,27 @@ class _Builder:
                 )
                 for ex in meta.get("examples") or ()
             ),
+            pricing=self.pricing(op),
             source=_located(op.loc),
+        )
+
+    def pricing(self, op: Operation) -> Pricing:
+        """The endpoint's price; an endpoint without one is priced unknown."""
+        raw = op.meta.get("pricing") or {"confidence": "unknown", "unknown": NO_PRICE}
+        kind = pricing.kind_of(raw)
+        props = properties(self.bodies, op.input.body.raw)
+        read = dict.fromkeys(field for _, field, item in pricing.refs(raw) if not item)
+        defaults = {f: props[f]["default"] for f in read if "default" in props.get(f, {})}
+        return Pricing(
+            kind=kind,
+            args=value(raw[kind]),
+            defaults=tuple((f, value(v)) for f, v in defaults.items()),
+            price=pricing.PRICES[kind].parse(raw[kind], defaults),
+            confidence=raw["confidence"],
+            source=str(raw.get("source", "")),
+            quote=str(raw.get("quote", "")),
+            basis=str(raw.get("basis", "")),
+            notes=tuple(" ".join(str(n).split()) for n in raw.get("notes") or ()),
         )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from generator.runtime.kinds import Kind
+from generator.runtime.pricing import PriceKind
 
 Role = Literal["input", "output", "other"]
 TypeKind = Literal[
@@ -17,6 +18,7 @@ TypeKind = Literal[
 Media = Literal["image", "video", "audio", "file", ""]
 Status = Literal["active", "removed"]
 Confidence = Literal["high", "medium", "low"]
+PriceConfidence = Literal["high", "medium", "low", "unknown"]
 FixtureKind = Literal["valid", "invalid", "output"]
 
 
@@ -155,6 +157,21 @@ class Fixture:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Pricing:
+    """An endpoint's price as the spec states it (x-kling-endpoint.pricing; unknown when absent)."""
+
+    kind: str  # a key of the price-kind registry (generator/runtime/pricing PRICES)
+    args: Value
+    defaults: tuple[tuple[str, Value], ...]  # request defaults of the fields it reads, by name
+    price: PriceKind  # its kind's computation and wording (generator/runtime/pricing)
+    confidence: PriceConfidence
+    source: str  # the page the price was published on, "" when none
+    quote: str  # the published sentence, "" when none
+    basis: str  # what a medium or low confidence rests on
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Endpoint:
     """One fal endpoint id with its metadata and schema names."""
 
@@ -173,6 +190,7 @@ class Endpoint:
     input: str
     output: str
     examples: tuple[Example, ...]
+    pricing: Pricing
     fixtures: tuple[Fixture, ...] = ()
     source: Source
 

@@ -22,13 +22,14 @@ _ORDER = (
     "Rule",
     "RuntimeRule",
     "Example",
+    "Pricing",
     "Fixture",
     "Expectation",
     "InternalOperation",
     "Value",
     "Source",
 )
-_ALIASES = ("Role", "TypeKind", "Media", "Status", "Confidence", "FixtureKind")
+_ALIASES = ("Role", "TypeKind", "Media", "Status", "Confidence", "PriceConfidence", "FixtureKind")
 
 
 def ir_reference() -> str:

@@ -7,8 +7,8 @@ first needs that table, so registering costs nothing at import time.
 
 Tables: ``endpoints`` (endpoint id -> EndpointInfo), ``inputs`` and ``outputs`` (model classes by
 name, as attributes), ``spec_data`` (RULES, MODEL_ENDPOINTS, FIELD_ENDPOINTS, ENDPOINT_FAMILY,
-NAMING_DRIFT), ``file_fields`` (FILE_FIELDS, NESTED), ``flags`` (FLAGS) and ``fixtures`` (the
-directory of the fixture files).
+NAMING_DRIFT), ``file_fields`` (FILE_FIELDS, NESTED), ``flags`` (FLAGS), ``pricing`` (PRICING:
+endpoint id -> Pricing) and ``fixtures`` (the directory of the fixture files).
 """
 
 from __future__ import annotations
@@ -16,7 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-TABLES = ("endpoints", "inputs", "outputs", "spec_data", "file_fields", "flags", "fixtures")
+TABLES = (
+    "endpoints",
+    "inputs",
+    "outputs",
+    "spec_data",
+    "file_fields",
+    "flags",
+    "pricing",
+    "fixtures",
+)
 
 _loaders: dict[str, Callable[[], Any]] = {}
 _tables: dict[str, Any] = {}

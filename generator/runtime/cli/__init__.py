@@ -15,6 +15,7 @@ from typing import Any
 from .. import registry
 from ..endpoints import EndpointInfo, endpoints, get_endpoint
 from ..errors import Issue, KlingError, KlingValidationError, UnknownEndpointError
+from ._cost import EXIT_COST, add_flags
 from ._flag import Flag
 
 PREFIX = "fal-ai/kling-video/"
@@ -29,6 +30,7 @@ EXIT_CODES = (
     (EXIT_INVALID, "invalid input, found before anything is sent (or fal's 422)"),
     (EXIT_API, "fal error: credentials, network, API or a failed job"),
     (EXIT_NO_FILE, "--out given but this result holds no file"),
+    (EXIT_COST, "not submitted: the estimate is above --max-cost, or the price is unknown"),
     (EXIT_INTERRUPTED, "interrupted: `kling run` cancels the job at fal"),
 )
 EXTRA_MODULES = ("rich", "fal_client", "httpx", "PIL", "av", "sniffio")  # of kling-fal[cli]
@@ -91,6 +93,7 @@ def _run_options(group: argparse._ActionsContainer) -> None:
     group.add_argument(
         "--json", metavar="BODY", help="request body as JSON; the field flags override its fields"
     )
+    add_flags(group)
     _connection(group)
 
 
@@ -138,7 +141,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "run",
         help="run an endpoint; its fields are flags (kling run ENDPOINT --help)",
         add_help=False,
-        usage="kling run ENDPOINT [FIELD FLAGS] [--out FILE] [--json BODY] [connection flags]",
+        usage=(
+            "kling run ENDPOINT [FIELD FLAGS] [--out FILE] [--json BODY] [--dry-run] "
+            "[--max-cost USD] [connection flags]"
+        ),
         **_STYLE,
     )
     run.add_argument(

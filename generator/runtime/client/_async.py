@@ -6,15 +6,16 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..model import KlingOutputModel
+from ..pricing import Estimate, estimate_cost
 from . import _retry
 from ._core import ClientCore, handle_from
-from ._prepare import Prepared, finish, prepare, warn_removed
+from ._prepare import Prepared, finish, prepare, request_data, warn_removed
 from ._types import (
     Completed,
     JobHandle,
@@ -91,6 +92,19 @@ class AsyncCore(ClientCore):
     async def check(self, endpoint_id: str, request: Any = None, /, **fields: Any) -> None:
         """Validate a request fully (fields, rules, local files) without any network call."""
         await asyncio.to_thread(prepare, endpoint_id, request, fields, check_files=self.check_files)
+
+    async def estimate(
+        self,
+        endpoint_id: str,
+        request: Any = None,
+        /,
+        *,
+        lengths: Mapping[str, float] | None = None,
+        **fields: Any,
+    ) -> Estimate:
+        """What the request would cost (``kling_fal.estimate_cost``); nothing is sent."""
+        data = request_data(request, fields)
+        return await asyncio.to_thread(estimate_cost, endpoint_id, data, lengths=lengths)
 
     async def _upload(self, prepared: Prepared) -> dict[str, str]:
         """Upload the local files of a prepared request once each; placeholder -> URL."""

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..model import KlingOutputModel
+from ..pricing import Estimate, estimate_cost
 from . import _retry
 from ._core import ClientCore, handle_from
-from ._prepare import Prepared, finish, prepare, warn_removed
+from ._prepare import Prepared, finish, prepare, request_data, warn_removed
 from ._types import (
     Completed,
     JobHandle,
@@ -83,6 +84,18 @@ class SyncCore(ClientCore):
     def check(self, endpoint_id: str, request: Any = None, /, **fields: Any) -> None:
         """Validate a request fully (fields, rules, local files) without any network call."""
         prepare(endpoint_id, request, fields, check_files=self.check_files)
+
+    def estimate(
+        self,
+        endpoint_id: str,
+        request: Any = None,
+        /,
+        *,
+        lengths: Mapping[str, float] | None = None,
+        **fields: Any,
+    ) -> Estimate:
+        """What the request would cost (``kling_fal.estimate_cost``); nothing is sent."""
+        return estimate_cost(endpoint_id, request_data(request, fields), lengths=lengths)
 
     def _upload(self, prepared: Prepared) -> dict[str, str]:
         """Upload the local files of a prepared request once each; placeholder -> URL."""

@@ -113,8 +113,12 @@ def _resume_flags(args: argparse.Namespace) -> tuple[str, ...]:
 def run(info: EndpointInfo, payload: dict[str, Any], args: argparse.Namespace) -> int:
     """Run one request to completion; the exit code of `kling run`."""
     from ..client._prepare import prepare
+    from ._cost import cost_gate
 
     refuse_out(info.endpoint_id, args.out)
+    decided = cost_gate(info, payload, args)
+    if decided is not None:
+        return decided
     uploads = {f.key: f for f in prepare(info.endpoint_id, payload, {}, check_files=False).files}
     console = Console(stderr=True, quiet=args.quiet)
     if info.status == "removed":
