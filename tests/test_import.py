@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from generator.cli import main
 from generator.fal.importer import import_documents
 from generator.frontend.ast import build_ast
 from generator.frontend.load import parse
+from generator.frontend.spec_yaml import dump, update
 from generator.history.snapshots import load_spec
 from generator.history.view import view
 
@@ -106,7 +108,9 @@ def test_a_new_endpoint_gets_a_new_file(tmp_path: Path) -> None:
     assert [(c.kind, c.endpoint) for c in result.report.changes] == [
         ("endpoint-added", "fal-ai/kling-video/v2.7/pro/image-to-video")
     ]
-    data = parse("x", (spec / "endpoints/v2.7/pro/image-to-video.yaml").read_text("utf-8")).data
+    text = (spec / "endpoints/v2.7/pro/image-to-video.yaml").read_text("utf-8")
+    data = parse("x", text).data
+    assert text == dump(data)  # a new file is in the house style
     meta = data["x-kling-endpoint"]
     assert (meta["model"], meta["tier"], meta["mode"]) == ("v2.7", "pro", "image-to-video")
     assert meta["title"] == "Kling 2.7 Pro image to video"
@@ -159,3 +163,54 @@ def test_a_bad_document_names_file_line_and_key(
     lines = path.read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(lines, 1) if '"#/components/schemas/X"' in text)
     assert f"{path.as_posix()}:{line} #/components/schemas/{INPUT}/properties/duration/$ref:" in err
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+def test_import_rewrites_only_the_lines_that_changed(tmp_path: Path) -> None:
+    spec = _scratch_spec(tmp_path)
+    pristine = (spec / FILE).read_text(encoding="utf-8")
+    import_documents([DOC], spec, write=True)  # fal's response example is all the spec lacks
+    imported = (spec / FILE).read_text(encoding="utf-8")
+    added = _changed_lines(pristine, imported)
+    assert added[0] == "+          examples:" and all(line[0] == "+" for line in added)
+    edit(
+        spec / FILE,
+        "          maxLength: 2500\n          examples:",
+        "          maxLength: 99\n          examples:",
+    )
+    edit(spec / FILE, "default: blur, distort, and low quality", "default: blur")
+    edit(
+        spec / FILE,
+        "max_aspect_ratio: 2.5, timeout: 20}\n      x-kling",
+        "max_aspect_ratio: 2.5, timeout: 9}\n      x-kling",
+    )
+    edit(spec / FILE, "components:\n", "# our comment\ncomponents:\n")
+    edited = (spec / FILE).read_text(encoding="utf-8")
+    import_documents([DOC], spec, write=True)
+    assert _changed_lines(edited, (spec / FILE).read_text(encoding="utf-8")) == [
+        "-          maxLength: 99",
+        "+          maxLength: 2500",
+        "-          default: blur",
+        "+          default: blur, distort, and low quality",
+        "-          x-fal: {max_file_size: 10485760, min_width: 300, min_height: 300, min_aspect_ratio: 0.4, max_aspect_ratio: 2.5, timeout: 9}",
+        "+          x-fal: {max_file_size: 10485760, min_width: 300, min_height: 300, min_aspect_ratio: 0.4, max_aspect_ratio: 2.5, timeout: 20}",
+    ]
+
+
+def test_unchanged_endpoint_files_are_written_back_byte_for_byte() -> None:
+    for path in sorted((SPEC / "endpoints").rglob("*.yaml")):  # the files import writes
+        text = path.read_text(encoding="utf-8")
+        assert update(text, parse(path.name, text).data) == text, path
+
+
+def test_changed_parts_take_the_house_style() -> None:
+    text = "a: {b: 1}  # kept\nc: [x]\n"
+    long = "word " * 30 + "end"
+    assert update(text, {"a": {"b": 2}, "c": ["x", "y"], "d": {"description": long}}) == (
+        "a: {b: 2}  # kept\nc: [x, y]\nd:\n  description: >-\n"
+        f"    {long[:95].rstrip()}\n    {long[95:].strip()}\n"
+    )

@@ -5,7 +5,8 @@ while our additions stay (metadata, notes, examples, x-kling-rules, x-kling-note
 (in components/ or used by other endpoints) are never rewritten: a request/response schema shared
 with other endpoints that fal describes differently is an error, a differing nested type a note.
 Every import is first applied to a scratch copy of the spec, validated and compared with the
-original; `--check` stops there and reports the comparison.
+original; `--check` stops there and reports the comparison. A file that exists is rewritten only
+where its data changed (layout, quoting and comments elsewhere stay), a new one in the house style.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from generator.fal.names import display_title, id_parts
 from generator.frontend.assemble import ENDPOINT_PREFIX, Spec, assemble
 from generator.frontend.ast import SpecAst
 from generator.frontend.load import HISTORY_DIR, load_dir
-from generator.frontend.spec_yaml import dump
+from generator.frontend.spec_yaml import dump, update
 from generator.frontend.validate import check_structure
 from generator.history.diff import DiffReport, diff_views, schema_changes
 from generator.history.snapshots import load_labeled
@@ -164,7 +165,8 @@ def _fork_keys(planner: _Planner, free: set[str]) -> tuple[dict[str, str], dict[
 def _write(spec_root: Path, rel: str, data: dict[str, Any]) -> None:
     target = spec_root.parent / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(dump(data), encoding="utf-8")
+    old = target.read_text(encoding="utf-8") if target.exists() else None
+    target.write_text(dump(data) if old is None else update(old, data), encoding="utf-8")
 
 
 def _decide(

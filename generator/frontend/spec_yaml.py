@@ -1,10 +1,15 @@
-"""Write spec data as YAML in the house style of spec/ (flow style for small leaves, folded prose)."""
+"""Write spec data as YAML in the house style of spec/ (flow style for small leaves, folded prose),
+or into an existing file keeping its layout and comments wherever the data did not change."""
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 WIDTH = 108  # longest line aimed at; PyYAML breaks text after the word passing width - 12
 _FLOW_MAX = 96  # a flow collection longer than this goes block style
@@ -89,3 +94,65 @@ def dump(data: dict[str, Any]) -> str:
         _styled(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=WIDTH - 12
     )
     return text
+
+
+def _round_trip() -> YAML:
+    """ruamel.yaml set up to reproduce spec/ files byte for byte (a test keeps it so)."""
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.indent(mapping=2, sequence=4, offset=2)
+    rt.width = 10**6  # never rewrap: lines keep their breaks, new folded text its house-style folds
+    rt.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
+    return rt
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal as data: 1, 1.0, True and "1" all differ."""
+    return _as_json(old) == _as_json(new)
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _merge(old: Any, new: Any) -> Any:
+    """`new` as a node of the old tree: equal parts stay the old nodes, changed ones are `new`'s."""
+    if isinstance(old, CommentedMap) and isinstance(new, CommentedMap):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        at = -1
+        for key, value in new.items():
+            if key in old:
+                old[key] = _merge(old[key], value)
+                at = list(old).index(key)
+            else:
+                at += 1
+                old.insert(at, key, value)
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq):
+        if len(old) == len(new):
+            for index, value in enumerate(new):
+                old[index] = _merge(old[index], value)
+            return old
+        unused = list(old)
+        items = []
+        for value in new:
+            kept = next((item for item in unused if _same(item, value)), None)
+            if kept is not None:
+                unused.remove(kept)
+            items.append(value if kept is None else kept)
+        del old[:]
+        old.extend(items)
+        return old
+    return old if _same(old, new) else new
+
+
+def update(text: str, data: dict[str, Any]) -> str:
+    """`text` (YAML) changed to hold `data`: only what differs is rewritten, in the house style."""
+    rt = _round_trip()
+    merged = _merge(rt.load(text), rt.load(dump(data)))
+    out = io.StringIO()
+    rt.dump(merged, out)
+    return out.getvalue()

@@ -1,9 +1,7 @@
 # Vendored from generator/runtime/cli/__init__.py by klinggen; edit that file, not this copy.
 """`kling`: list, describe and run the Kling endpoints on fal from the command line.
 
-Exit codes: 0 success; 2 usage error or unknown endpoint; 3 invalid input (client-side or
-fal's 422); 4 API, authentication, network or job error; 5 `--out` given but the result has no
-file; 130 interrupted (the remote request is cancelled).
+The exit codes are EXIT_CODES (shown by every `--help` and in the package's README).
 """
 
 from __future__ import annotations
@@ -11,20 +9,44 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import registry
 from ..endpoints import EndpointInfo, endpoints, get_endpoint
-from ..errors import KlingError, KlingValidationError, UnknownEndpointError
-from ..rules import spec_data
+from ..errors import Issue, KlingError, KlingValidationError, UnknownEndpointError
 from ._flag import Flag
 
-if TYPE_CHECKING:
-    from ..client._sync import SyncCore
-
-EXIT_OK, EXIT_USAGE, EXIT_INVALID, EXIT_API, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 130
 PREFIX = "fal-ai/kling-video/"
+
+EXIT_OK, EXIT_USAGE, EXIT_INVALID, EXIT_API, EXIT_NO_FILE, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 130
+EXIT_CODES = (
+    (EXIT_OK, "success"),
+    (
+        EXIT_USAGE,
+        "usage error: unknown endpoint or flag, --out where the result has no file, a job not in the journal, the cli extra not installed",
+    ),
+    (EXIT_INVALID, "invalid input, found before anything is sent (or fal's 422)"),
+    (EXIT_API, "fal error: credentials, network, API or a failed job"),
+    (EXIT_NO_FILE, "--out given but this result holds no file"),
+    (EXIT_INTERRUPTED, "interrupted: `kling run` cancels the job at fal"),
+)
+EXTRA_MODULES = ("rich", "fal_client", "httpx", "PIL", "av", "sniffio")  # of kling-fal[cli]
+EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4} {text}" for code, text in EXIT_CODES)
+
+
+class UsageError(Exception):
+    """A command line that cannot work (exit code 2), found before anything is sent."""
+
+
+class NoFileError(Exception):
+    """`--out` was given but the result holds no file (exit code 5)."""
+
+
+def short(endpoint_id: str) -> str:
+    """`v2.6/pro/image-to-video` for `fal-ai/kling-video/v2.6/pro/image-to-video`."""
+    return endpoint_id.removeprefix(PREFIX)
 
 
 def resolve(name: str) -> EndpointInfo:
@@ -38,41 +60,120 @@ def flags(endpoint_id: str) -> tuple[Flag, ...]:
     return found
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    """One line per endpoint: id (without the common prefix), status, title."""
-    for info in endpoints().values():
-        if args.model and info.model != args.model:
-            continue
-        if info.status == "removed" and not args.all:
-            continue
-        print(f"{info.endpoint_id.removeprefix(PREFIX):44} {info.status:8} {info.title}")
-    return EXIT_OK
+_STYLE: dict[str, Any] = {  # every parser: the exit codes below its help, no abbreviated flags
+    "epilog": EPILOG,
+    "formatter_class": argparse.RawDescriptionHelpFormatter,
+    "allow_abbrev": False,
+}
 
 
-def cmd_describe(args: argparse.Namespace) -> int:
-    """Summary, fields with types, defaults, choices and limits, and the cross-field rules."""
-    info = resolve(args.endpoint)
-    print(f"{info.endpoint_id}  [{info.status}, confidence {info.confidence}]")
-    print(f"{info.title}: {info.summary}")
-    print(f"request {info.input_model} -> response {info.output_model}\n")
+def _connection(group: argparse._ActionsContainer) -> None:
+    group.add_argument("--emulator", metavar="URL", help="a kling_fal emulator instead of fal.ai")
+    group.add_argument("--key", help="fal key (default: the FAL_KEY environment variable)")
+    group.add_argument(
+        "--journal",
+        metavar="FILE",
+        help="job journal (default: $KLING_JOURNAL or ~/.local/state/kling/jobs.db)",
+    )
+    group.add_argument(
+        "--poll-interval",
+        metavar="SECONDS",
+        type=float,
+        default=0.5,
+        help="seconds between status polls (default 0.5)",
+    )
+    group.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _run_options(group: argparse._ActionsContainer) -> None:
+    group.add_argument(
+        "--out", metavar="FILE", help="download the result's video or audio file to FILE"
+    )
+    group.add_argument(
+        "--json", metavar="BODY", help="request body as JSON; the field flags override its fields"
+    )
+    _connection(group)
+
+
+def endpoint_parser(info: EndpointInfo) -> argparse.ArgumentParser:
+    """`kling run ENDPOINT`: the endpoint's field flags and the run options, with --help."""
+    name = short(info.endpoint_id)
+    parser = argparse.ArgumentParser(
+        prog=f"kling run {name}", description=f"{info.title}: {info.summary}", **_STYLE
+    )
+    fields = parser.add_argument_group(f"request fields (see also: kling describe {name})")
     for flag in flags(info.endpoint_id):
-        kind = f"list[{flag.kind}]" if flag.many else flag.kind
-        print(f"  {flag.option:28} {kind:10} {flag.describe()}")
-        if flag.choices:
-            print(f"  {'':28} choices: {', '.join(flag.choices)}")
-    rules = spec_data().rules.get(info.input_model, ())
-    if rules:
-        print("\nrules:")
-        for rule in rules:
-            print(f"  [{rule.id}] {rule.message}")
-    return EXIT_OK
+        flag.add_to(fields)
+    _run_options(parser.add_argument_group("run options"))
+    return parser
+
+
+def _run_epilog() -> str:
+    ids = [short(i) for i, info in endpoints().items() if info.status == "active"]
+    listing = textwrap.fill(
+        ", ".join(ids),
+        width=96,
+        initial_indent="  ",
+        subsequent_indent="  ",
+        break_on_hyphens=False,
+    )
+    return (
+        "the fields of an endpoint are flags: `kling run ENDPOINT --help` lists them, "
+        "`kling describe ENDPOINT` adds limits and rules.\n"
+        f"endpoints (`kling list` for titles):\n{listing}\n\n{EPILOG}"
+    )
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    description = __doc__.splitlines()[0] if __doc__ else ""
+    parser = argparse.ArgumentParser(prog="kling", description=description, **_STYLE)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    listing = commands.add_parser("list", help="list the endpoints", **_STYLE)
+    listing.add_argument("--model", help="only this model family (v2.6, v3, o1, lipsync, ...)")
+    listing.add_argument("--all", action="store_true", help="include removed endpoints")
+    describe = commands.add_parser(
+        "describe", help="flags, limits and rules of an endpoint", **_STYLE
+    )
+    describe.add_argument("endpoint", help="endpoint id, e.g. v2.6/pro/image-to-video")
+    run = commands.add_parser(
+        "run",
+        help="run an endpoint; its fields are flags (kling run ENDPOINT --help)",
+        add_help=False,
+        usage="kling run ENDPOINT [FIELD FLAGS] [--out FILE] [--json BODY] [connection flags]",
+        **_STYLE,
+    )
+    run.add_argument(
+        "endpoint", nargs="?", metavar="ENDPOINT", help="endpoint id, e.g. v2.6/pro/image-to-video"
+    )
+    run.add_argument(
+        "-h", "--help", action="store_true", help="show this help (with ENDPOINT: its flags)"
+    )
+    _run_options(run)
+    resume = commands.add_parser(
+        "resume", help="status or result of a job submitted earlier", **_STYLE
+    )
+    resume.add_argument("request_id", metavar="REQUEST_ID")
+    resume.add_argument(
+        "--endpoint", help="endpoint id of the job, when the journal does not know it"
+    )
+    resume.add_argument("--wait", action="store_true", help="wait for the result")
+    resume.add_argument(
+        "--out", metavar="FILE", help="wait, then download the result's video or audio file to FILE"
+    )
+    _connection(resume)
+    return parser, {"list": listing, "describe": describe, "run": run, "resume": resume}
 
 
 def payload_from(
     base: str | None, args: argparse.Namespace, endpoint_flags: Sequence[Flag]
 ) -> dict[str, Any]:
     """The request body: `--json` as a base, then every flag that was given."""
-    payload: dict[str, Any] = json.loads(base) if base else {}
+    try:
+        payload = json.loads(base) if base else {}
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--json: not valid JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise UsageError("--json: the request body must be a JSON object")
     for flag in endpoint_flags:
         value = getattr(args, flag.name, None)
         if value is not None:
@@ -80,123 +181,106 @@ def payload_from(
     return payload
 
 
-def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
-    """Validate, submit, follow the queue with progress on stderr, print the result, download --out."""
-    from ._run import run
+def cmd_run(args: argparse.Namespace, rest: list[str], run: argparse.ArgumentParser) -> int:
+    """Parse the endpoint's flags, then validate, submit, follow and save (see `_run.run`)."""
+    from ._run import run as run_job
 
+    if args.endpoint is None:
+        if args.help:
+            run.epilog = _run_epilog()
+            run.print_help()
+            return EXIT_OK
+        run.error("ENDPOINT is required: `kling list` shows them")
     info = resolve(args.endpoint)
-    parser = argparse.ArgumentParser(prog=f"kling run {args.endpoint}", description=info.summary)
+    parser = endpoint_parser(info)
+    if args.help:
+        parser.print_help()
+        return EXIT_OK
     endpoint_flags = flags(info.endpoint_id)
-    for flag in endpoint_flags:
-        flag.add_to(parser)
-    return run(info, payload_from(args.json, parser.parse_args(rest), endpoint_flags), args)
+    return run_job(info, payload_from(args.json, parser.parse_args(rest), endpoint_flags), args)
 
 
-def cmd_resume(args: argparse.Namespace) -> int:
-    """Status (or, once done, the result) of a job submitted earlier, from the journal or fal."""
-    endpoint_id = resolve(args.endpoint).endpoint_id if args.endpoint else None
-    with open_client(args) as client:
-        resumed = client.resume(args.request_id, endpoint_id=endpoint_id, wait=args.wait)
-        if resumed.output is not None:
-            print(json.dumps(resumed.output.model_dump(mode="json", exclude_none=True), indent=2))
-        else:
-            print(json.dumps({"request_id": args.request_id, "state": resumed.status.state}))
+def _issue(issue: Issue, names: set[str]) -> str:
+    """`  cfg_scale (--cfg-scale) [range]: ...`: the field path, its flag and the rule."""
+    head = issue.path.split(".", 1)[0].split("[", 1)[0]
+    flag = f" (--{head.replace('_', '-')})" if head in names else ""
+    return f"  {issue.path or '<request>'}{flag} [{issue.rule}]: {issue.message}"
+
+
+def _report(exc: BaseException, args: argparse.Namespace) -> int:
+    """One line (or one per problem) on stderr for an error; the exit code."""
+    if isinstance(exc, (UsageError, UnknownEndpointError)):
+        print(f"kling: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(exc, NoFileError):
+        print(f"kling: {exc}", file=sys.stderr)
+        return EXIT_NO_FILE
+    if isinstance(exc, KlingValidationError):
+        endpoint = getattr(args, "endpoint", None) or ""
+        names = {f.name for f in flags(resolve(endpoint).endpoint_id)} if endpoint else set()
+        print(f"kling: invalid input for {endpoint or exc.model}:", file=sys.stderr)
+        for issue in exc.issues:
+            print(_issue(issue, names), file=sys.stderr)
+        return EXIT_INVALID
+    from ..client.errors import KlingAuthenticationError
+
+    if isinstance(exc, KlingAuthenticationError) and exc.status_code is None:  # none found
+        print("kling: no fal credentials: pass --key KEY or set FAL_KEY", file=sys.stderr)
+        return EXIT_API
+    print(f"kling: {exc}", file=sys.stderr)
+    return EXIT_API
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """A table of the endpoints (active ones unless --all)."""
+    from rich.console import Console
+
+    from ._show import list_table
+
+    Console().print(list_table(args.model, args.all))
     return EXIT_OK
 
 
-def open_client(args: argparse.Namespace) -> SyncCore:
-    """The client the connection flags describe (imports the client extra on first use)."""
-    from ..client._sync import SyncCore
+def cmd_describe(args: argparse.Namespace) -> int:
+    """Summary, flags, rules and what --out saves, as tables."""
+    from rich.console import Console
 
-    return SyncCore(
-        key=args.key,
-        emulator=args.emulator,
-        journal=journal_path(args),
-        poll_interval=args.poll_interval,
-    )
+    from ._run import downloads
+    from ._show import show_downloads, show_endpoint
 
-
-def journal_path(args: argparse.Namespace) -> str:
-    """--journal, else $KLING_JOURNAL, else ~/.local/state/kling/jobs.db."""
-    import os
-    from pathlib import Path
-
-    if args.journal:
-        return str(args.journal)
-    if os.environ.get("KLING_JOURNAL"):
-        return os.environ["KLING_JOURNAL"]
-    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "kling"
-    state.mkdir(parents=True, exist_ok=True)
-    return str(state / "jobs.db")
+    info, console = resolve(args.endpoint), Console()
+    show_endpoint(console, info, flags(info.endpoint_id))
+    show_downloads(console, downloads(info.endpoint_id))
+    return EXIT_OK
 
 
-def _connection(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--emulator", help="URL of a kling_fal emulator instead of fal.ai")
-    parser.add_argument("--key", help="fal key (default: the FAL_KEY environment variable)")
-    parser.add_argument(
-        "--journal", help="job journal (default: $KLING_JOURNAL or ~/.local/state/kling/jobs.db)"
-    )
-    parser.add_argument(
-        "--poll-interval",
-        type=float,
-        default=0.5,
-        help="seconds between status polls (default 0.5)",
-    )
+def cmd_resume(args: argparse.Namespace) -> int:
+    """Status or result of an earlier job (see `_run.resume`)."""
+    from ._run import resume
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kling", description=__doc__.splitlines()[0] if __doc__ else ""
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    listing = commands.add_parser("list", help="list the endpoints")
-    listing.add_argument("--model", help="only this model family (v2.6, v3, o1, lipsync, ...)")
-    listing.add_argument("--all", action="store_true", help="include removed endpoints")
-    describe = commands.add_parser("describe", help="fields, limits and rules of an endpoint")
-    describe.add_argument("endpoint", help="endpoint id, e.g. v2.6/pro/image-to-video")
-    run = commands.add_parser(
-        "run",
-        help="run an endpoint; its fields are flags (see `kling run ENDPOINT --help`)",
-        add_help=False,
-    )
-    run.add_argument("endpoint", help="endpoint id, e.g. v2.6/pro/image-to-video")
-    run.add_argument("--out", help="download the result's video/audio file to this path")
-    _connection(run)
-    run.add_argument("--json", help="request body as JSON; flags override its fields")
-    run.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    resume = commands.add_parser("resume", help="status or result of a job submitted earlier")
-    resume.add_argument("request_id")
-    resume.add_argument("--endpoint", help="endpoint id, when the journal does not know the job")
-    resume.add_argument("--wait", action="store_true", help="wait for the result")
-    _connection(resume)
-    return parser
+    return resume(args, resolve(args.endpoint).endpoint_id if args.endpoint else None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kling` console script."""
-    parser = _parser()
+    parser, commands = _parser()
     args, rest = parser.parse_known_args(argv)
     if rest and args.command != "run":
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        commands[args.command].error(f"unrecognized arguments: {' '.join(rest)}")
     try:
-        if args.command == "list":
-            return cmd_list(args)
-        if args.command == "describe":
-            return cmd_describe(args)
-        if args.command == "resume":
-            return cmd_resume(args)
-        return cmd_run(args, rest)
-    except KlingValidationError as exc:
-        print(f"kling: invalid input for {exc.model}:", file=sys.stderr)
-        for issue in exc.issues:
-            print(f"  {issue.path or '<root>'} [{issue.rule}]: {issue.message}", file=sys.stderr)
-        return EXIT_INVALID
-    except UnknownEndpointError as exc:  # names the closest ids
-        print(f"kling: {exc}", file=sys.stderr)
+        if args.command == "run":
+            return cmd_run(args, rest, commands["run"])
+        return {"list": cmd_list, "describe": cmd_describe, "resume": cmd_resume}[args.command](
+            args
+        )
+    except (KlingError, UsageError, NoFileError) as exc:
+        return _report(exc, args)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing not in EXTRA_MODULES:
+            raise
+        print(f"kling: {missing} is missing: pip install 'kling-fal[cli]'", file=sys.stderr)
         return EXIT_USAGE
-    except KlingError as exc:
-        print(f"kling: {exc}", file=sys.stderr)
-        return EXIT_API
     except KeyboardInterrupt:
         print("kling: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
