@@ -134,10 +134,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     args.journal = args.journal or str(out / JOURNAL)
     console = Console(stderr=True, quiet=args.quiet)
-    with (
-        open_client(args) as client,
-        Display(console, len(jobs), bool(default_estimator())) as live,
-    ):
+    priced = default_estimator() is not None
+    with open_client(args) as client, Display(console, len(jobs), priced) as live:
         result = client.batch(
             jobs,
             out=out,

@@ -105,8 +105,8 @@ class Display:
         self.bar.update(self.task, completed=progress.done, counts=counts)
 
 
-def table(result: BatchResult, endpoints: dict[str, str]) -> Table:
-    """Succeeded, failed and estimated USD per endpoint."""
+def table(result: BatchResult, endpoints: dict[str, str], priced: bool) -> Table:
+    """Succeeded, failed (and with prices, the estimated USD) per endpoint."""
     from rich.table import Table
 
     counts: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
@@ -115,10 +115,12 @@ def table(result: BatchResult, endpoints: dict[str, str]) -> Table:
         entry[0 if row.status == "succeeded" else 1] += 1
         entry[2] += row.usd or 0.0
     shown = Table(title=f"kling batch: {len(result.rows)} jobs")
-    for name in ("endpoint", "succeeded", "failed", "est. USD"):
+    names = ("endpoint", "succeeded", "failed", "est. USD")[: 4 if priced else 3]
+    for name in names:
         shown.add_column(name, justify="left" if name == "endpoint" else "right")
     for endpoint, (ok, failed, usd) in sorted(counts.items()):
-        shown.add_row(short(endpoint), str(int(ok)), str(int(failed)), f"{usd:.2f}")
+        cells = (short(endpoint), str(int(ok)), str(int(failed)), f"{usd:.2f}")
+        shown.add_row(*cells[: len(names)])
     return shown
 
 
@@ -133,10 +135,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     args.journal = args.journal or str(out / JOURNAL)
     console = Console(stderr=True, quiet=args.quiet)
-    with (
-        open_client(args) as client,
-        Display(console, len(jobs), bool(default_estimator())) as live,
-    ):
+    priced = default_estimator() is not None
+    with open_client(args) as client, Display(console, len(jobs), priced) as live:
         result = client.batch(
             jobs,
             out=out,
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
             on_progress=live.update,
             source=args.jobs,
         )
-    Console().print(table(result, {job.id: job.endpoint_id for job in jobs}))
+    Console().print(table(result, {job.id: job.endpoint_id for job in jobs}, priced))
     failed = [row for row in result.rows if row.status == "failed"]
     for row in failed[:MAX_FAILURES_SHOWN]:
         console.print(f"kling: job {row.id} failed: {row.error}", markup=False, highlight=False)

@@ -105,7 +105,7 @@ def parse_jobs(lines: Iterable[str], source: str = "<jobs>") -> list[BatchJob]:
         problems += [(number, problem) for problem in found]
         jobs += [job] if job is not None else []
     if problems:
-        problems += _check(jobs, source, check_files=False)
+        problems += _check(jobs, source, check_files=True)
         raise BatchInvalid(text for _, text in sorted(problems, key=lambda p: p[0]))
     return jobs
 
