@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from urllib.parse import unquote, urlparse
 
-import httpx
-
 from ..download import download
 from ..errors import KlingError
+from ..model import KlingOutputModel
 from ._jobs import (
     JOURNAL,
     SUMMARY,
@@ -42,6 +41,8 @@ from ._types import JobHandle
 from .errors import redact
 
 if TYPE_CHECKING:
+    import httpx
+
     from ._async import AsyncCore
 
 Reconcile: TypeAlias = Callable[[BatchJob], "str | None"]
@@ -129,34 +130,30 @@ def _leaf(name: str, file: Mapping[str, Any]) -> str:
     return name + (Path(str(given)).suffix if not str(file["url"]).startswith("data:") else "")
 
 
-class _Shared(httpx.BaseTransport):
-    """One connection pool for every download of a run: the clients of ``download`` leave it
-    open; the run closes ``inner`` at its end."""
-
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self.inner = inner
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        """Kept open for the other downloads."""
-
-
-def _downloads(core: AsyncCore, stack: ExitStack) -> _Shared:
-    """The run's download transport (routed like the client's traffic), closed with ``stack``.
+def _downloads(core: AsyncCore, stack: ExitStack) -> httpx.BaseTransport:
+    """One connection pool for every download of a run (routed like the client's traffic),
+    closed with ``stack``; the clients of ``download`` leave it open.
 
     Downloads run in worker threads: each file is fsynced before it is renamed into place,
     which would stall every other job if done on the event loop."""
+    import httpx
+
     from . import _fal
 
+    class Shared(httpx.BaseTransport):
+        def __init__(self, inner: httpx.BaseTransport) -> None:
+            self.inner = inner
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            return self.inner.handle_request(request)
+
+        def close(self) -> None:
+            """Kept open for the other downloads."""
+
     routed = _fal.download_transport(core.emulator, None, is_async=False)
-    if routed is not None:
-        stack.callback(routed.shutdown)
-        return _Shared(routed)
-    plain = httpx.HTTPTransport()
-    stack.callback(plain.close)
-    return _Shared(plain)
+    inner = routed if routed is not None else httpx.HTTPTransport()
+    stack.callback(routed.shutdown if routed is not None else inner.close)
+    return Shared(inner)
 
 
 class _Run:
@@ -167,7 +164,7 @@ class _Run:
         core: AsyncCore,
         out: Path,
         journal: BatchLog,
-        transport: _Shared,
+        transport: httpx.BaseTransport,
         tracker: _Tracker,
         reconcile: Reconcile | None,
         resubmit_unknown: bool,
@@ -218,7 +215,9 @@ class _Run:
                 return BatchRow(job.id, "failed", None, None, self._error(exc), usd)
             request_id = handle.request_id
         try:
-            output = await self.core.result(JobHandle(request_id, job.endpoint_id))
+            output: KlingOutputModel = await self.core.result(
+                JobHandle(request_id, job.endpoint_id)
+            )
         except KlingError as exc:
             self.journal.settle(job.id, "failed", error=self._error(exc))
             return BatchRow(job.id, "failed", request_id, None, self._error(exc), usd)
@@ -277,7 +276,7 @@ async def abatch(
         raise ValueError("concurrency must be at least 1")
     if core._transport is not None:
         raise KlingError("batch runs its own connections: use emulator= rather than transport=")
-    todo = as_jobs(jobs)
+    todo = as_jobs(jobs, source)
     check_jobs(todo, source, check_files=core.check_files)
     prices = costs(
         todo, default_estimator() if estimate == "default" else estimate, max_cost, source

@@ -115,12 +115,14 @@ def load_jobs(path: str | os.PathLike[str]) -> list[BatchJob]:
         return parse_jobs(handle, os.fspath(path))
 
 
-def as_jobs(jobs: Iterable[BatchJob | Mapping[str, Any]]) -> list[BatchJob]:
-    """Jobs from `BatchJob`s or mappings shaped like a jobs file's lines (`BatchInvalid`)."""
+def as_jobs(jobs: Iterable[BatchJob | Mapping[str, Any]], source: str = "<jobs>") -> list[BatchJob]:
+    """Jobs from `BatchJob`s or mappings shaped like a jobs file's lines (`BatchInvalid`); a
+    mapping's line is its 1-based position."""
     found: list[BatchJob] = []
     problems: list[str] = []
     for number, raw in enumerate(jobs, start=1):
-        job, wrong = (raw, []) if isinstance(raw, BatchJob) else _job(raw, 0, f"job #{number}")
+        where = f"{source}:{number}"
+        job, wrong = (raw, []) if isinstance(raw, BatchJob) else _job(raw, number, where)
         problems += wrong
         found += [job] if job is not None else []
     if problems:

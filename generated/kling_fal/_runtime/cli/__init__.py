@@ -162,7 +162,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "--out", metavar="FILE", help="wait, then download the result's video or audio file to FILE"
     )
     _connection(resume)
-    from ._batch import EPILOG, JOURNAL, add_options
+    from ..client._jobs import JOURNAL
+    from ._batch import EPILOG, add_options
 
     batch = commands.add_parser(
         "batch",

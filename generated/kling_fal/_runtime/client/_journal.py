@@ -165,10 +165,7 @@ class BatchLog:
     def jobs(self) -> dict[str, BatchEntry]:
         """Every batch job by job id."""
         rows = self._db.execute("SELECT * FROM batch").fetchall()
-        return {
-            row[0]: BatchEntry(*row[:5], json.loads(row[5]) if row[5] else None, row[6])
-            for row in rows
-        }
+        return {row[0]: _batch_entry(row) for row in rows}
 
     def claim(self, job_id: str, endpoint_id: str, payload: Mapping[str, Any]) -> None:
         """Mark batch job ``job_id`` as being submitted (before the submit is sent)."""
@@ -216,6 +213,12 @@ class BatchEntry:
     request_id: str | None
     output: dict[str, Any] | None
     error: str | None
+
+
+def _batch_entry(row: tuple[Any, ...]) -> BatchEntry:
+    job_id, endpoint, payload, state, request_id, output, error, _ = row
+    loaded = json.loads(output) if output else None
+    return BatchEntry(job_id, endpoint, payload, state, request_id, loaded, error)
 
 
 def _entry(row: tuple[Any, ...]) -> JournalEntry:
