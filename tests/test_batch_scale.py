@@ -30,7 +30,7 @@ found = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None  # prompt -> requ
 result = client.batch(
     [json.loads(line) for line in open(sys.argv[2])],
     out=sys.argv[3],
-    concurrency=32,
+    concurrency=16,
     reconcile=(lambda job: found.get(job.input["prompt"])) if found is not None else None,
 )
 print(json.dumps(result.ok), flush=True)  # the first run is killed before this

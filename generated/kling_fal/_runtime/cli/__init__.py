@@ -31,7 +31,7 @@ EXIT_CODES = (
     (EXIT_INVALID, "invalid input, found before anything is sent (or fal's 422)"),
     (EXIT_API, "fal error: credentials, network, API or a failed job"),
     (EXIT_NO_FILE, "--out given but this result holds no file"),
-    (EXIT_COST, "`kling batch`: the estimate is above --max-cost; nothing was sent"),
+    (EXIT_COST, "not submitted: the estimate is above --max-cost, or the price is unknown"),
     (EXIT_INTERRUPTED, "interrupted: `kling run` cancels the job at fal"),
 )
 EXTRA_MODULES = ("rich", "fal_client", "httpx", "PIL", "av", "sniffio")  # of kling-fal[cli]
