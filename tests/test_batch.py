@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kling_fal import KlingError
 from kling_fal.client import (
     AsyncKlingClient,
     BatchInvalid,
@@ -226,3 +227,26 @@ def test_async_batch_bounds_the_jobs_in_flight(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == sorted(
         f"j{n}" for n in range(12)
     )
+
+
+def test_a_failed_download_fails_the_row_but_never_reruns_the_job(tmp_path: Path) -> None:
+    video = {"url": "http://127.0.0.1:9/gone.mp4", "content_type": "video/mp4"}
+    with Emulator(outputs={T2V: {"video": video}}) as emu:
+        with KlingClient(key=KEY, emulator=emu.url, **FAST) as client:
+            (row,) = client.batch([_line("paid")], out=tmp_path).rows
+            (again,) = client.batch([_line("paid")], out=tmp_path).rows
+        assert len(emu.requests) == 1  # the job succeeded at fal once; only the download failed
+    assert row.status == again.status == "failed" and row.output == {"video": video}
+    assert str(row.error).startswith("download: ") and "run again to retry" in str(row.error)
+    assert again.request_id == row.request_id
+
+
+def test_batch_refuses_a_client_transport(tmp_path: Path) -> None:
+    import httpx
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(500))
+    with (
+        KlingClient(key=KEY, transport=transport) as client,
+        pytest.raises(KlingError, match="use emulator= rather than transport="),
+    ):
+        client.batch([_line("x")], out=tmp_path)

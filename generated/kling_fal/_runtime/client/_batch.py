@@ -243,7 +243,7 @@ class _Run:
                         timeout=self.core.timeout,
                     )
                 saved.append(target.relative_to(self.out).as_posix())
-        except (KlingError, OSError) as exc:
+        except Exception as exc:  # whatever broke one download, the other jobs go on
             error = f"download: {self._error(exc)} (the job succeeded: run again to retry)"
             return BatchRow(job.id, "failed", request_id, output, error, usd, saved)
         return BatchRow(job.id, "succeeded", request_id, output, None, usd, saved)
