@@ -65,6 +65,7 @@ def test_every_problem_of_every_line_is_listed_with_its_line(tmp_path: Path) -> 
         json.dumps({"input": {"prompt": "x"}, "priority": "low"}),
         json.dumps(_line("fine")),
         json.dumps({"endpoint": "v9/pro/text-to-video", "input": {"prompt": "x"}}),
+        json.dumps(_line("x", id="../escape")),
     ]
     jobs.write_text("\n".join(lines) + "\n")
     with pytest.raises(BatchInvalid) as caught:
@@ -76,10 +77,12 @@ def test_every_problem_of_every_line_is_listed_with_its_line(tmp_path: Path) -> 
         f"{jobs}:5 priority [unknown-field]: unknown key",
         f"{jobs}:5 endpoint [required]: the endpoint id, e.g. v2.6/pro/text-to-video",
         f"{jobs}:6 id [duplicate]: same id as {jobs}:1",
-        f"{jobs}:7 endpoint [unknown-endpoint]: {caught.value.problems[-1].split(': ', 1)[1]}",
+        f"{jobs}:7 endpoint [unknown-endpoint]: {caught.value.problems[6].split(': ', 1)[1]}",
+        f"{jobs}:8 id [pattern]: a job id is 1-128 letters, digits, '.', '_' or '-' (it names the"
+        " job's output directory), not starting with '.'",
     )
-    assert "fal-ai/kling-video/v9/pro/text-to-video" in caught.value.problems[-1]
-    assert str(caught.value).startswith("7 problems:\n")
+    assert "fal-ai/kling-video/v9/pro/text-to-video" in caught.value.problems[6]
+    assert str(caught.value).startswith("8 problems:\n")
 
 
 def test_invalid_jobs_send_nothing(tmp_path: Path) -> None:

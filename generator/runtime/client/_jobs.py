@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -21,6 +22,7 @@ from ._prepare import prepare
 
 PREFIX = "fal-ai/kling-video/"
 _KEYS = ("id", "endpoint", "input")
+_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
 SUMMARY = "summary.jsonl"  # in the output directory: one row per job
 JOURNAL = "journal.db"  # in the output directory, when the client has no journal
 
@@ -76,8 +78,11 @@ def _job(raw: object, line: int, where: str) -> tuple[BatchJob | None, list[str]
         )
     if not isinstance(payload, Mapping):
         problems.append(f"{where} input [type]: the request is a JSON object")
-    if given is not None and (not isinstance(given, str) or not given):
-        problems.append(f"{where} id [type]: a job id is a non-empty string")
+    if given is not None and (not isinstance(given, str) or not _ID.fullmatch(given)):
+        problems.append(
+            f"{where} id [pattern]: a job id is 1-128 letters, digits, '.', '_' or '-' (it names"
+            " the job's output directory), not starting with '.'"
+        )
     if problems or not isinstance(endpoint, str) or not isinstance(payload, Mapping):
         return None, problems
     endpoint_id = full_id(endpoint)
