@@ -6,8 +6,9 @@ request id the moment fal assigns it. A later run of the same jobs skips finishe
 journaled request ids and submits the rest. A job claimed but without a request id (the process
 stopped while its submit was in flight) may or may not be queued at fal: ``reconcile(job)`` is
 asked for its request id (None: fal has none, so it is submitted); without ``reconcile`` it is
-reported failed unless ``resubmit_unknown=True``. At most ``concurrency`` jobs are at fal at once.
-Outputs are downloaded to ``out/<job id>/`` and ``out/summary.jsonl`` gets one row per job.
+reported failed unless ``resubmit_unknown=True``. A job that failed stays failed on later runs
+(give it another id to try again). At most ``concurrency`` jobs are at fal at once. Outputs are
+downloaded to ``out/<job id>/`` and ``out/summary.jsonl`` gets one row per job.
 """
 
 from __future__ import annotations
