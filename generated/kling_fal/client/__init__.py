@@ -17,6 +17,7 @@ with KlingClient(journal="jobs.db") as client:     # key from FAL_KEY (or key=..
     handle = client.v3_pro_text_to_video.submit(prompt="A lake", webhook_url="https://...")
     client.status(handle); client.result(handle); client.cancel(handle)
     client.resume(handle.request_id)               # from any later process sharing jobs.db
+    client.batch(load_jobs("jobs.jsonl"), out="out/")  # each job once; run again to resume
 ```
 
 ``AsyncKlingClient`` has the same API, awaitable. ``KlingClient(emulator=emu.url)`` sends all
@@ -24,6 +25,15 @@ of this client's traffic to a ``kling_fal.emulator.Emulator`` (per client, not p
 fal_client, httpx, Pillow and PyAV are imported on first use only (extra ``client``).
 """
 
+from kling_fal._runtime.client._batch import BatchProgress, BatchResult, BatchRow
+from kling_fal._runtime.client._jobs import (
+    BatchInvalid,
+    BatchJob,
+    CostGuard,
+    job_id,
+    load_jobs,
+    parse_jobs,
+)
 from kling_fal._runtime.client._journal import Journal, JournalEntry
 from kling_fal._runtime.client._types import (
     Completed,
@@ -55,7 +65,13 @@ from ._clients import AsyncKlingClient, KlingClient
 
 __all__ = [
     "AsyncKlingClient",
+    "BatchInvalid",
+    "BatchJob",
+    "BatchProgress",
+    "BatchResult",
+    "BatchRow",
     "Completed",
+    "CostGuard",
     "FileInput",
     "InProgress",
     "JobHandle",
@@ -81,4 +97,7 @@ __all__ = [
     "Retry",
     "adownload",
     "download",
+    "job_id",
+    "load_jobs",
+    "parse_jobs",
 ]

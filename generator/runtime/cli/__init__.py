@@ -68,14 +68,13 @@ _STYLE: dict[str, Any] = {  # every parser: the exit codes below its help, no ab
 }
 
 
-def _connection(group: argparse._ActionsContainer) -> None:
+def _connection(
+    group: argparse._ActionsContainer,
+    journal: str = "job journal (default: $KLING_JOURNAL or ~/.local/state/kling/jobs.db)",
+) -> None:
     group.add_argument("--emulator", metavar="URL", help="a kling_fal emulator instead of fal.ai")
     group.add_argument("--key", help="fal key (default: the FAL_KEY environment variable)")
-    group.add_argument(
-        "--journal",
-        metavar="FILE",
-        help="job journal (default: $KLING_JOURNAL or ~/.local/state/kling/jobs.db)",
-    )
+    group.add_argument("--journal", metavar="FILE", help=journal)
     group.add_argument(
         "--poll-interval",
         metavar="SECONDS",
@@ -166,7 +165,23 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "--out", metavar="FILE", help="wait, then download the result's video or audio file to FILE"
     )
     _connection(resume)
-    return parser, {"list": listing, "describe": describe, "run": run, "resume": resume}
+    from ..client._jobs import JOURNAL
+    from ._batch import EPILOG, add_options
+
+    batch = commands.add_parser(
+        "batch",
+        help="run many jobs from a JSON-lines file, each exactly once; re-run to resume",
+        **{**_STYLE, "epilog": EPILOG},
+    )
+    add_options(batch)
+    _connection(batch, journal=f"job journal (default: DIR/{JOURNAL})")
+    return parser, {
+        "list": listing,
+        "describe": describe,
+        "run": run,
+        "resume": resume,
+        "batch": batch,
+    }
 
 
 def payload_from(
@@ -214,6 +229,14 @@ def _issue(issue: Issue, names: set[str]) -> str:
 
 def _report(exc: BaseException, args: argparse.Namespace) -> int:
     """One line (or one per problem) on stderr for an error; the exit code."""
+    from ..client._jobs import BatchInvalid, CostGuard
+
+    if isinstance(exc, BatchInvalid):
+        count = len(exc.problems)
+        print(f"kling: {count} problem{'s' * (count != 1)}, nothing was sent:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_COST if isinstance(exc, CostGuard) else EXIT_INVALID
     if isinstance(exc, (UsageError, UnknownEndpointError)):
         print(f"kling: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -266,6 +289,13 @@ def cmd_resume(args: argparse.Namespace) -> int:
     return resume(args, resolve(args.endpoint).endpoint_id if args.endpoint else None)
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Many jobs from a JSON-lines file (see `_batch.run`)."""
+    from ._batch import run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kling` console script."""
     parser, commands = _parser()
@@ -275,9 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return cmd_run(args, rest, commands["run"])
-        return {"list": cmd_list, "describe": cmd_describe, "resume": cmd_resume}[args.command](
-            args
-        )
+        commands_run = {
+            "list": cmd_list,
+            "describe": cmd_describe,
+            "resume": cmd_resume,
+            "batch": cmd_batch,
+        }
+        return commands_run[args.command](args)
     except (KlingError, UsageError, NoFileError) as exc:
         return _report(exc, args)
     except ModuleNotFoundError as exc:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import fal_client
 
     from ..download import Progress
+    from ._batch import BatchResult
 
 _O = TypeVar("_O", bound=KlingOutputModel)
 _T = TypeVar("_T")
@@ -320,3 +321,9 @@ class AsyncCore(ClientCore):
         finally:
             if route is not None:
                 await route.shutdown()
+
+    async def batch(self, jobs: Iterable[Any], *, out: str | Path, **options: Any) -> BatchResult:
+        """Run many jobs, each submitted at most once; resumable (see ``_batch.abatch``)."""
+        from ._batch import abatch
+
+        return await abatch(self, jobs, out=out, **options)

@@ -3,6 +3,10 @@
 A row is written the moment fal assigns the request id, before ``on_enqueue`` runs, so a
 process that dies afterwards leaves enough to ``resume`` the (already paid) job. Each call
 opens its own short connection, so one file may be shared by threads and processes.
+
+The ``batch`` table keeps the jobs of ``client.batch`` by job id: a row is claimed
+(``submitting``) before the submit is sent and gets its request id the moment fal assigns it, so
+a later run awaits that request instead of submitting again.
 """
 
 from __future__ import annotations
@@ -33,8 +37,19 @@ CREATE TABLE IF NOT EXISTS jobs (
     error       TEXT,
     created_at  REAL NOT NULL,
     updated_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batch (
+    job_id      TEXT PRIMARY KEY,
+    endpoint_id TEXT NOT NULL,
+    input       TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    request_id  TEXT,
+    output      TEXT,
+    error       TEXT,
+    updated_at  REAL NOT NULL
 )
 """
+BatchState: TypeAlias = Literal["submitting", "submitted", "succeeded", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +87,7 @@ class Journal:
         with closing(sqlite3.connect(self.path, timeout=30.0)) as db, db:
             if not self._ready:
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute(_SCHEMA)
+                db.executescript(_SCHEMA)
                 self._ready = True
             yield db
 
@@ -126,6 +141,83 @@ class Journal:
             rows = db.execute("SELECT * FROM jobs ORDER BY created_at, request_id").fetchall()
         found = [_entry(row) for row in rows]
         return [e for e in found if not e.done] if pending else found
+
+    @contextmanager
+    def batch(self) -> Iterator[BatchLog]:
+        """The ``batch`` table on one connection of the calling thread, for a batch run.
+
+        It commits with ``synchronous=NORMAL``: every write survives the process being killed
+        (the point of the table); a power loss may undo the last ones."""
+        with self._db():
+            pass  # the schema exists
+        with closing(sqlite3.connect(self.path, timeout=30.0)) as db:
+            db.execute("PRAGMA synchronous=NORMAL")
+            yield BatchLog(db)
+
+
+class BatchLog:
+    """Writes and reads of the ``batch`` table (see `Journal.batch`)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def jobs(self) -> dict[str, BatchEntry]:
+        """Every batch job by job id."""
+        rows = self._db.execute("SELECT * FROM batch").fetchall()
+        return {row[0]: _batch_entry(row) for row in rows}
+
+    def claim(self, job_id: str, endpoint_id: str, payload: Mapping[str, Any]) -> None:
+        """Mark batch job ``job_id`` as being submitted (before the submit is sent)."""
+        with self._db as db:
+            db.execute(
+                "INSERT INTO batch VALUES (?, ?, ?, 'submitting', NULL, NULL, NULL, ?)"
+                " ON CONFLICT(job_id) DO UPDATE SET state = 'submitting', request_id = NULL,"
+                " updated_at = excluded.updated_at",
+                (job_id, endpoint_id, json.dumps(payload), time.time()),
+            )
+
+    def settle(
+        self,
+        job_id: str,
+        state: BatchState,
+        *,
+        request_id: str | None = None,
+        output: Mapping[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Move batch job ``job_id`` to ``state``, keeping its request id and output."""
+        with self._db as db:
+            db.execute(
+                "UPDATE batch SET state = ?, request_id = COALESCE(?, request_id),"
+                " output = COALESCE(?, output), error = ?, updated_at = ? WHERE job_id = ?",
+                (
+                    state,
+                    request_id,
+                    json.dumps(output) if output is not None else None,
+                    error,
+                    time.time(),
+                    job_id,
+                ),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchEntry:
+    """One journaled batch job; ``request_id`` is None until fal assigned one."""
+
+    job_id: str
+    endpoint_id: str
+    input: str
+    state: str
+    request_id: str | None
+    output: dict[str, Any] | None
+    error: str | None
+
+
+def _batch_entry(row: tuple[Any, ...]) -> BatchEntry:
+    job_id, endpoint, payload, state, request_id, output, error, _ = row
+    loaded = json.loads(output) if output else None
+    return BatchEntry(job_id, endpoint, payload, state, request_id, loaded, error)
 
 
 def _entry(row: tuple[Any, ...]) -> JournalEntry:

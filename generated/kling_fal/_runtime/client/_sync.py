@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import fal_client
 
     from ..download import Progress
+    from ._batch import BatchResult
 
 _O = TypeVar("_O", bound=KlingOutputModel)
 _T = TypeVar("_T")
@@ -287,3 +289,26 @@ class SyncCore(ClientCore):
         finally:
             if route is not None:
                 route.shutdown()
+
+    def batch(self, jobs: Iterable[Any], *, out: str | Path, **options: Any) -> BatchResult:
+        """Run many jobs, each submitted at most once, on an asyncio loop of their own with this
+        client's settings (see ``_batch.abatch``)."""
+        from ._async import AsyncCore
+        from ._batch import abatch
+
+        twin = AsyncCore(
+            self._key.get(),
+            emulator=self.emulator,
+            journal=self.journal,
+            timeout=self.timeout,
+            poll_interval=self.poll_interval,
+            retry=self.retry,
+            check_files=self.check_files,
+            transport=cast(Any, self._transport),
+        )
+
+        async def run() -> BatchResult:
+            async with twin:
+                return await abatch(twin, jobs, out=out, **options)
+
+        return asyncio.run(run())
