@@ -144,7 +144,8 @@ class _Checker:
             )
             self.add(spec_file, "enum-default", at + "/default", value=default, allowed=shown)
             return
-        json_type = resolve(self.bodies, node).get("type")
+        target = resolve(self.bodies, node)
+        json_type = target.get("type") if isinstance(target, dict) else None
         if isinstance(json_type, str) and not _is_type(default, json_type):
             self.add(
                 spec_file, "enum-value-type", at + "/default", value=default, expected=json_type
