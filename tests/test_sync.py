@@ -103,7 +103,7 @@ def test_sync_reports_new_gone_failed_schemas_and_prices(
         f"  {i}: expansion_failed: schema not available\n" for i in sorted((BROKEN, OLD))
     )
     assert f"no document (2):\n{failed}" in out
-    assert f"prices (1):\n  {KNOWN}: fal lists 0.07 USD/second; no price in spec\n" in out
+    assert "prices (" not in out  # fal's 0.07 USD/second is one of the spec's rates for KNOWN
     assert out.endswith(f"non-breaking (1):\n  {NEW}: endpoint added\n")
     assert {c.authorization for c in emu.platform_calls} == {"Key test-key"}
     assert [c.path for c in emu.platform_calls].count("/v1/models/pricing") == 1

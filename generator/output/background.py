@@ -35,7 +35,13 @@ class Worker:
         self._process = context.Process(
             target=_serve, args=(child, self._conn, os.getpid(), warm), daemon=True
         )
-        self._process.start()
+        # the child must not run the caller's handlers: they stay blocked across the fork until
+        # the child has replaced them (a signal that comes meanwhile waits, then acts as set)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
@@ -74,6 +80,7 @@ class Worker:
 
 
 _PR_SET_PDEATHSIG = 1
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 WATCH_SECONDS = 0.5
 
 
@@ -101,6 +108,7 @@ def _serve(
     # SIGTERM (the caller's own handler is inherited) ends it at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     if warm is not None:
         with contextlib.suppress(Exception):  # a head start only: real problems show in calls
             warm()

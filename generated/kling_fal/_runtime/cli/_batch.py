@@ -13,7 +13,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from ..client._jobs import JOURNAL, SUMMARY
-from . import EXIT_API, EXIT_COST, EXIT_INVALID, EXIT_OK, EXIT_USAGE, short
+from . import EXIT_API, EXIT_INVALID, EXIT_OK, EXIT_USAGE, short
+from ._cost import EXIT_COST
 
 if TYPE_CHECKING:  # rich and the client load when the command runs, not to parse it
     from rich.console import Console
