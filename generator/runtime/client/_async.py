@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
@@ -15,6 +14,7 @@ from ..model import KlingOutputModel
 from . import _retry
 from ._core import ClientCore, handle_from
 from ._prepare import Prepared, finish, prepare, warn_removed
+from ._stream import Wait
 from ._types import (
     Completed,
     JobHandle,
@@ -191,31 +191,46 @@ class AsyncCore(ClientCore):
         *,
         cancel: bool,
     ) -> KlingOutputModel:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        wait = Wait(handle, timeout, self.poll_interval)
+        try:
+            status = await self._watch(wait, on_update, logs)
+        except KlingTimeoutError:
+            if cancel and wait.expired():
+                await self._cancel_quietly(handle)
+            raise
+        return await self._fetch(handle, status)
+
+    async def _watch(self, wait: Wait, on_update: OnQueueUpdate | None, logs: bool) -> Completed:
+        """Follow the request to COMPLETED on fal's status stream, else by polling (`_stream`)."""
+        from . import _fal
+
+        handle, fal_handle = wait.handle, await self._fal_handle(wait.handle)
+        while wait.streaming:
+            streamed = _fal.astreamed(fal_handle, wait, logs, self.timeout)
+            async with contextlib.aclosing(streamed) as statuses:
+                async for status in statuses:
+                    self._noted(handle, status)
+                    if on_update is not None:
+                        await _maybe_await(on_update(status))
+                    if isinstance(status, Completed):
+                        return status
+                    wait.check()
+            wait.ended()
         while True:
             status = await self.status(handle, logs=logs)
             if on_update is not None:
                 await _maybe_await(on_update(status))
             if isinstance(status, Completed):
-                return await self._fetch(handle, status)
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                if cancel:
-                    await self._cancel_quietly(handle)
-                raise KlingTimeoutError(
-                    f"request not finished after {timeout} s",
-                    request_id=handle.request_id,
-                    endpoint_id=handle.endpoint_id,
-                )
-            await asyncio.sleep(
-                self.poll_interval if left is None else min(self.poll_interval, left)
-            )
+                return status
+            await asyncio.sleep(wait.pause())
 
     async def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
+        from ._fal import afetch
+
         fal_handle = await self._fal_handle(handle)
         policy = self.retry if status.error is None else Retry(attempts=1)
         try:
-            data = await self._call("result", fal_handle.get, handle, policy=policy)
+            data = await self._call("result", partial(afetch, fal_handle), handle, policy=policy)
         except KlingAPIError as exc:
             self._failed(handle, exc)
             raise

@@ -8,13 +8,16 @@ API; with ``emulator=`` or ``transport=`` the routed subclasses of ``_routed`` a
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, TypeVar
 
 import fal_client
 import httpx
 from fal_client import FalClientHTTPError, FalClientTimeoutError
 from fal_client.auth import MissingCredentialsError
+from httpx_sse import SSEError, aconnect_sse, connect_sse
 
+from ._stream import Wait, stream_url
 from ._types import Completed, InProgress, JobHandle, JobStatus, LogEntry, Queued
 from .errors import (
     KlingAPIError,
@@ -74,6 +77,68 @@ def with_urls(base: _H, handle: JobHandle[Any]) -> _H:
         response_url=handle.response_url or base.response_url,
         cancel_url=handle.cancel_url or base.cancel_url,
     )
+
+
+def fetch(handle: fal_client.SyncRequestHandle) -> Any:
+    """The output of a completed request: one GET of its response URL on fal_client's HTTP
+    client (``handle.get()`` would first poll the status again)."""
+    response = handle.client.get(handle.response_url)
+    response.raise_for_status()
+    return response.json()
+
+
+async def afetch(handle: fal_client.AsyncRequestHandle) -> Any:
+    """Async counterpart of `fetch`."""
+    response = await handle.client.get(handle.response_url)
+    response.raise_for_status()
+    return response.json()
+
+
+_STREAM_FAILURES = (httpx.HTTPError, SSEError, ValueError, KeyError, TypeError)
+"""What ends a stream attempt: transport and HTTP errors, a non-SSE answer, a malformed event."""
+
+
+def streamed(
+    handle: fal_client.SyncRequestHandle, wait: Wait, logs: bool, timeout: float
+) -> Iterator[JobStatus]:
+    """The statuses one status stream sends, on fal_client's HTTP client (its auth and
+    routing); a failure ends them, noted in `wait`."""
+    params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, timeout)
+    try:
+        with connect_sse(
+            handle.client, "GET", stream_url(handle.status_url), params=params, timeout=limits
+        ) as source:
+            source.response.raise_for_status()
+            for event in source.iter_sse():
+                if event.data:
+                    yield wait.parse(event.data)
+    except _STREAM_FAILURES as exc:
+        _failed(wait, exc)
+
+
+async def astreamed(
+    handle: fal_client.AsyncRequestHandle, wait: Wait, logs: bool, timeout: float
+) -> AsyncIterator[JobStatus]:
+    """Async counterpart of `streamed`."""
+    params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, timeout)
+    try:
+        async with aconnect_sse(
+            handle.client, "GET", stream_url(handle.status_url), params=params, timeout=limits
+        ) as source:
+            source.response.raise_for_status()
+            async for event in source.aiter_sse():
+                if event.data:
+                    yield wait.parse(event.data)
+    except _STREAM_FAILURES as exc:
+        _failed(wait, exc)
+
+
+def _failed(wait: Wait, exc: Exception) -> None:
+    wait.failed(exc, refused=isinstance(exc, (httpx.HTTPStatusError, SSEError)))
+
+
+def _stream_timeout(wait: Wait, timeout: float) -> httpx.Timeout:
+    return httpx.Timeout(timeout, read=wait.read_timeout(timeout))
 
 
 def to_status(request_id: str, status: fal_client.Status) -> JobStatus:

@@ -14,6 +14,7 @@ from ..model import KlingOutputModel
 from . import _retry
 from ._core import ClientCore, handle_from
 from ._prepare import Prepared, finish, prepare, warn_removed
+from ._stream import Wait
 from ._types import (
     Completed,
     JobHandle,
@@ -165,29 +166,46 @@ class SyncCore(ClientCore):
         *,
         cancel: bool,
     ) -> KlingOutputModel:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        wait = Wait(handle, timeout, self.poll_interval)
+        try:
+            status = self._watch(wait, on_update, logs)
+        except KlingTimeoutError:
+            if cancel and wait.expired():
+                self._cancel_quietly(handle)
+            raise
+        return self._fetch(handle, status)
+
+    def _watch(self, wait: Wait, on_update: OnQueueUpdate | None, logs: bool) -> Completed:
+        """Follow the request to COMPLETED on fal's status stream, else by polling (`_stream`)."""
+        from . import _fal
+
+        handle, fal_handle = wait.handle, self._fal_handle(wait.handle)
+        while wait.streaming:
+            streamed = _fal.streamed(fal_handle, wait, logs, self.timeout)
+            with contextlib.closing(streamed) as statuses:
+                for status in statuses:
+                    self._noted(handle, status)
+                    if on_update is not None:
+                        on_update(status)
+                    if isinstance(status, Completed):
+                        return status
+                    wait.check()
+            wait.ended()
         while True:
             status = self.status(handle, logs=logs)
             if on_update is not None:
                 on_update(status)
             if isinstance(status, Completed):
-                return self._fetch(handle, status)
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                if cancel:
-                    self._cancel_quietly(handle)
-                raise KlingTimeoutError(
-                    f"request not finished after {timeout} s",
-                    request_id=handle.request_id,
-                    endpoint_id=handle.endpoint_id,
-                )
-            time.sleep(self.poll_interval if left is None else min(self.poll_interval, left))
+                return status
+            time.sleep(wait.pause())
 
     def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
+        from ._fal import fetch
+
         fal_handle = self._fal_handle(handle)
         policy = self.retry if status.error is None else Retry(attempts=1)
         try:
-            data = self._call("result", fal_handle.get, handle, policy=policy)
+            data = self._call("result", partial(fetch, fal_handle), handle, policy=policy)
         except KlingAPIError as exc:
             self._failed(handle, exc)
             raise

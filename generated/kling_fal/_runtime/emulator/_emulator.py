@@ -32,7 +32,7 @@ from aiohttp import web
 
 from ..endpoints import endpoints
 from ._crypto import WebhookSigner, make_tls
-from ._faults import FaultInjector, FaultKind, Faults
+from ._faults import DROP, FaultInjector, FaultKind, Faults
 from ._queue import Queue, RequestRecord, ValidateOn
 from ._route import Handler, Operation, Route, json_response
 from ._storage import Storage, StoredFile
@@ -66,7 +66,10 @@ class _App:
             return json_response(401, {"detail": "Missing or malformed 'Authorization: Key ...'"})
         if route.auth == "token" and not self._storage.token_valid(authorization):
             return json_response(401, {"detail": "Missing or unknown storage token"})
-        if route.operation is not None and (kind := self._faults.draw(route.operation)):
+        kind = self._faults.draw(route.operation) if route.operation else None
+        if kind == "drop":
+            request[DROP] = True
+        elif kind is not None:
             return await self._faults.respond(kind)
         try:
             return await route.call(request)
