@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -13,8 +14,8 @@ from aiohttp import web
 from ._route import Operation, json_response
 
 FaultKind = Literal["422", "429", "500", "502", "503", "timeout", "drop"]
-DROP = "kling_fal.drop"
-"""Set on an aiohttp request whose status stream must end after its first event."""
+DROPPED: ContextVar[bool] = ContextVar("kling_fal_emulator_dropped", default=False)
+"""True while answering a status stream that must end after its first event."""
 
 _NGINX_502 = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"

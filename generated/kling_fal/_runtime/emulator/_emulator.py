@@ -32,7 +32,7 @@ from aiohttp import web
 
 from ..endpoints import endpoints
 from ._crypto import WebhookSigner, make_tls
-from ._faults import DROP, FaultInjector, FaultKind, Faults
+from ._faults import DROPPED, FaultInjector, FaultKind, Faults
 from ._queue import Queue, RequestRecord, ValidateOn
 from ._route import Handler, Operation, Route, json_response
 from ._storage import Storage, StoredFile
@@ -67,10 +67,9 @@ class _App:
         if route.auth == "token" and not self._storage.token_valid(authorization):
             return json_response(401, {"detail": "Missing or unknown storage token"})
         kind = self._faults.draw(route.operation) if route.operation else None
-        if kind == "drop":
-            request[DROP] = True
-        elif kind is not None:
+        if kind is not None and kind != "drop":
             return await self._faults.respond(kind)
+        dropped = DROPPED.set(kind == "drop")
         try:
             return await route.call(request)
         except (web.HTTPException, ConnectionError):
@@ -78,6 +77,8 @@ class _App:
         except Exception:
             logger.exception("emulator error on %s %s", request.method, request.path)
             return json_response(500, {"detail": "emulator error"})
+        finally:
+            DROPPED.reset(dropped)
 
     def _route(self, request: web.Request) -> Route | None:
         if request.path == "/.well-known/jwks.json" and request.method in ("GET", "HEAD"):

@@ -22,7 +22,7 @@ from aiohttp import web
 from .. import fixtures
 from ..endpoints import endpoints
 from ..errors import UnknownEndpointError
-from ._faults import DROP
+from ._faults import DROPPED
 from ._outputs import OutputBuilder
 from ._route import Operation, Route, answer, json_response, param
 from ._storage import Storage
@@ -231,7 +231,7 @@ class Queue:
             if body != last:
                 await response.write(f"data: {json.dumps(body)}\n\n".encode())
                 last = body
-            if body["status"] == "COMPLETED" or request.get(DROP):
+            if body["status"] == "COMPLETED" or DROPPED.get():
                 await response.write_eof()
                 return response
             if self._latency == 0:
