@@ -9,7 +9,7 @@ API; with ``emulator=`` or ``transport=`` the routed subclasses of ``_routed`` a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Generator
 from typing import Any, TypeVar
 
 import fal_client
@@ -101,7 +101,7 @@ _STREAM_FAILURES = (httpx.HTTPError, SSEError, ValueError, KeyError, TypeError)
 
 def streamed(
     handle: fal_client.SyncRequestHandle, wait: Wait, logs: bool, timeout: float
-) -> Iterator[JobStatus]:
+) -> Generator[JobStatus, None, None]:
     """The statuses one status stream sends, on fal_client's HTTP client (its auth and
     routing); a failure ends them, noted in `wait`."""
     params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, timeout)
@@ -119,7 +119,7 @@ def streamed(
 
 async def astreamed(
     handle: fal_client.AsyncRequestHandle, wait: Wait, logs: bool, timeout: float
-) -> AsyncIterator[JobStatus]:
+) -> AsyncGenerator[JobStatus, None]:
     """Async counterpart of `streamed`."""
     params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, timeout)
     try:
