@@ -28,6 +28,7 @@ from .errors import KlingAPIError, KlingTimeoutError
 
 if TYPE_CHECKING:
     import fal_client
+    import httpx
 
     from ..download import Progress
 
@@ -39,6 +40,7 @@ class SyncCore(ClientCore):
     """Generic (endpoint id based) operations of KlingClient."""
 
     _fal_client: fal_client.SyncClient | None = None
+    _streams: httpx.Client | None = None
 
     def _fal(self) -> fal_client.SyncClient:
         with self._lock:
@@ -56,6 +58,9 @@ class SyncCore(ClientCore):
         http = vars(client).get("_client") if client is not None else None
         if http is not None:
             http.close()
+        streams, self._streams = self._streams, None
+        if streams is not None:
+            streams.close()
         routed = getattr(client, "transport", None)
         if routed is not None:
             routed.shutdown()
@@ -180,7 +185,7 @@ class SyncCore(ClientCore):
 
         handle, fal_handle = wait.handle, self._fal_handle(wait.handle)
         while wait.streaming:
-            streamed = _fal.streamed(fal_handle, wait, logs, self.timeout)
+            streamed = _fal.streamed(self._stream_client(fal_handle), fal_handle, wait, logs)
             with contextlib.closing(streamed) as statuses:
                 for status in statuses:
                     self._noted(handle, status)
@@ -197,6 +202,14 @@ class SyncCore(ClientCore):
             if isinstance(status, Completed):
                 return status
             time.sleep(wait.pause())
+
+    def _stream_client(self, fal_handle: fal_client.SyncRequestHandle) -> httpx.Client:
+        with self._lock:
+            if self._streams is None:
+                from ._fal import stream_client
+
+                self._streams = stream_client(self._fal(), fal_handle.client, self.timeout)
+            return self._streams
 
     def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
         from ._fal import fetch

@@ -30,6 +30,7 @@ from .errors import KlingAPIError, KlingTimeoutError
 
 if TYPE_CHECKING:
     import fal_client
+    import httpx
 
     from ..download import Progress
 
@@ -46,6 +47,7 @@ class AsyncCore(ClientCore):
     """Generic (endpoint id based) operations of AsyncKlingClient."""
 
     _fal_client: fal_client.AsyncClient | None = None
+    _streams: httpx.AsyncClient | None = None
 
     def _fal(self) -> fal_client.AsyncClient:
         with self._lock:
@@ -64,6 +66,9 @@ class AsyncCore(ClientCore):
         if cached is not None:  # asyncstdlib caches an awaitable holding the httpx client
             http = await cached if inspect.isawaitable(cached) else cached
             await http.aclose()
+        streams, self._streams = self._streams, None
+        if streams is not None:
+            await streams.aclose()
         routed = getattr(client, "transport", None)
         if routed is not None:
             await routed.shutdown()
@@ -207,7 +212,7 @@ class AsyncCore(ClientCore):
 
         handle, fal_handle = wait.handle, await self._fal_handle(wait.handle)
         while wait.streaming:
-            streamed = _fal.astreamed(fal_handle, wait, logs, self.timeout)
+            streamed = _fal.astreamed(self._stream_client(fal_handle), fal_handle, wait, logs)
             async with contextlib.aclosing(streamed) as statuses:
                 async for status in statuses:
                     self._noted(handle, status)
@@ -224,6 +229,14 @@ class AsyncCore(ClientCore):
             if isinstance(status, Completed):
                 return status
             await asyncio.sleep(wait.pause())
+
+    def _stream_client(self, fal_handle: fal_client.AsyncRequestHandle) -> httpx.AsyncClient:
+        with self._lock:
+            if self._streams is None:
+                from ._fal import astream_client
+
+                self._streams = astream_client(self._fal(), fal_handle.client, self.timeout)
+            return self._streams
 
     async def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
         from ._fal import afetch

@@ -95,19 +95,42 @@ async def afetch(handle: fal_client.AsyncRequestHandle) -> Any:
     return response.json()
 
 
+_UNCAPPED = httpx.Limits(max_connections=None)
+
+
+def stream_client(fal: fal_client.SyncClient, http: httpx.Client, timeout: float) -> httpx.Client:
+    """The HTTP client of status streams: the headers (auth) of fal_client's client `http` and
+    the routing of `fal`, without the cap of 100 connections of fal_client's pool (an open
+    stream holds a connection for the whole wait)."""
+    transport = getattr(fal, "transport", None)
+    return httpx.Client(
+        headers=http.headers, transport=transport, limits=_UNCAPPED, timeout=timeout
+    )
+
+
+def astream_client(
+    fal: fal_client.AsyncClient, http: httpx.AsyncClient, timeout: float
+) -> httpx.AsyncClient:
+    """Async counterpart of `stream_client`."""
+    transport = getattr(fal, "transport", None)
+    return httpx.AsyncClient(
+        headers=http.headers, transport=transport, limits=_UNCAPPED, timeout=timeout
+    )
+
+
 _STREAM_FAILURES = (httpx.HTTPError, SSEError, ValueError, KeyError, TypeError)
 """What ends a stream attempt: transport and HTTP errors, a non-SSE answer, a malformed event."""
 
 
 def streamed(
-    handle: fal_client.SyncRequestHandle, wait: Wait, logs: bool, timeout: float
+    client: httpx.Client, handle: fal_client.SyncRequestHandle, wait: Wait, logs: bool
 ) -> Generator[JobStatus, None, None]:
-    """The statuses one status stream sends, on fal_client's HTTP client (its auth and
-    routing); a failure ends them, noted in `wait`."""
-    params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, timeout)
+    """The statuses one status stream of `handle` sends (on a `stream_client`); a failure ends
+    them, noted in `wait`."""
+    params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, client)
     try:
         with connect_sse(
-            handle.client, "GET", stream_url(handle.status_url), params=params, timeout=limits
+            client, "GET", stream_url(handle.status_url), params=params, timeout=limits
         ) as source:
             source.response.raise_for_status()
             for event in source.iter_sse():
@@ -118,13 +141,13 @@ def streamed(
 
 
 async def astreamed(
-    handle: fal_client.AsyncRequestHandle, wait: Wait, logs: bool, timeout: float
+    client: httpx.AsyncClient, handle: fal_client.AsyncRequestHandle, wait: Wait, logs: bool
 ) -> AsyncGenerator[JobStatus, None]:
     """Async counterpart of `streamed`."""
-    params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, timeout)
+    params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, client)
     try:
         async with aconnect_sse(
-            handle.client, "GET", stream_url(handle.status_url), params=params, timeout=limits
+            client, "GET", stream_url(handle.status_url), params=params, timeout=limits
         ) as source:
             source.response.raise_for_status()
             async for event in source.aiter_sse():
@@ -138,8 +161,12 @@ def _failed(wait: Wait, exc: Exception) -> None:
     wait.failed(exc, refused=isinstance(exc, (httpx.HTTPStatusError, SSEError)))
 
 
-def _stream_timeout(wait: Wait, timeout: float) -> httpx.Timeout:
-    return httpx.Timeout(timeout, read=wait.read_timeout(timeout))
+def _stream_timeout(wait: Wait, client: httpx.Client | httpx.AsyncClient) -> httpx.Timeout:
+    """The client's timeouts, the read cut short by the deadline (a stream may be idle)."""
+    t = client.timeout
+    return httpx.Timeout(
+        connect=t.connect, read=wait.read_timeout(t.read), write=t.write, pool=t.pool
+    )
 
 
 def to_status(request_id: str, status: fal_client.Status) -> JobStatus:

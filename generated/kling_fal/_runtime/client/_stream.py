@@ -84,10 +84,12 @@ class Wait:
                 endpoint_id=self.handle.endpoint_id,
             )
 
-    def read_timeout(self, timeout: float) -> float:
-        """The HTTP read timeout of a stream, cut short by the deadline (a stream may be idle)."""
+    def read_timeout(self, timeout: float | None) -> float | None:
+        """An HTTP read timeout (None: none) cut short by the deadline."""
         left = self.left()
-        return timeout if left is None else max(min(left, timeout), 0.0)
+        if left is None:
+            return timeout
+        return max(left if timeout is None else min(left, timeout), 0.0)
 
     def parse(self, data: str) -> JobStatus:
         """A stream event of this request as a typed status."""
