@@ -204,11 +204,12 @@ class SyncCore(ClientCore):
             time.sleep(wait.pause())
 
     def _stream_client(self, fal_handle: fal_client.SyncRequestHandle) -> httpx.Client:
+        fal = self._fal()
         with self._lock:
             if self._streams is None:
                 from ._fal import stream_client
 
-                self._streams = stream_client(self._fal(), fal_handle.client, self.timeout)
+                self._streams = stream_client(fal, fal_handle.client, self.timeout)
             return self._streams
 
     def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:

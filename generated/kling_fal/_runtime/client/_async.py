@@ -231,11 +231,12 @@ class AsyncCore(ClientCore):
             await asyncio.sleep(wait.pause())
 
     def _stream_client(self, fal_handle: fal_client.AsyncRequestHandle) -> httpx.AsyncClient:
+        fal = self._fal()
         with self._lock:
             if self._streams is None:
                 from ._fal import astream_client
 
-                self._streams = astream_client(self._fal(), fal_handle.client, self.timeout)
+                self._streams = astream_client(fal, fal_handle.client, self.timeout)
             return self._streams
 
     async def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
