@@ -46,7 +46,7 @@ class AsyncCore(ClientCore):
     """Generic (endpoint id based) operations of AsyncKlingClient."""
 
     _fal_client: fal_client.AsyncClient | None = None
-    _streams: httpx.AsyncClient | None = None
+    _streams: tuple[httpx.AsyncClient, Any] | None = None  # with its routing transport
 
     def _fal(self) -> fal_client.AsyncClient:
         with self._lock:
@@ -67,7 +67,9 @@ class AsyncCore(ClientCore):
             await http.aclose()
         streams, self._streams = self._streams, None
         if streams is not None:
-            await streams.aclose()
+            await streams[0].aclose()
+            if streams[1] is not None:
+                await streams[1].shutdown()
         routed = getattr(client, "transport", None)
         if routed is not None:
             await routed.shutdown()
@@ -230,13 +232,14 @@ class AsyncCore(ClientCore):
             await asyncio.sleep(wait.pause())
 
     def _stream_client(self, fal_handle: fal_client.AsyncRequestHandle) -> httpx.AsyncClient:
-        fal = self._fal()
         with self._lock:
             if self._streams is None:
                 from ._fal import astream_client
 
-                self._streams = astream_client(fal, fal_handle.client, self.timeout)
-            return self._streams
+                self._streams = astream_client(
+                    fal_handle.client, self.emulator, self._transport, self.timeout
+                )
+            return self._streams[0]
 
     async def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
         from ._fal import afetch

@@ -40,7 +40,7 @@ class SyncCore(ClientCore):
     """Generic (endpoint id based) operations of KlingClient."""
 
     _fal_client: fal_client.SyncClient | None = None
-    _streams: httpx.Client | None = None
+    _streams: tuple[httpx.Client, Any] | None = None  # with its routing transport
 
     def _fal(self) -> fal_client.SyncClient:
         with self._lock:
@@ -60,7 +60,9 @@ class SyncCore(ClientCore):
             http.close()
         streams, self._streams = self._streams, None
         if streams is not None:
-            streams.close()
+            streams[0].close()
+            if streams[1] is not None:
+                streams[1].shutdown()
         routed = getattr(client, "transport", None)
         if routed is not None:
             routed.shutdown()
@@ -204,13 +206,14 @@ class SyncCore(ClientCore):
             time.sleep(wait.pause())
 
     def _stream_client(self, fal_handle: fal_client.SyncRequestHandle) -> httpx.Client:
-        fal = self._fal()
         with self._lock:
             if self._streams is None:
                 from ._fal import stream_client
 
-                self._streams = stream_client(fal, fal_handle.client, self.timeout)
-            return self._streams
+                self._streams = stream_client(
+                    fal_handle.client, self.emulator, self._transport, self.timeout
+                )
+            return self._streams[0]
 
     def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
         from ._fal import fetch

@@ -55,7 +55,7 @@ def async_client(
 
 
 def download_transport(emulator: str | None, transport: Any, is_async: bool) -> Any:
-    """A routing transport for media downloads (no credentials are sent with these), or None.
+    """A routing transport with a pool of its own (media downloads, status streams), or None.
 
     The caller calls its ``shutdown`` when done."""
     if emulator is None and transport is None:
@@ -98,24 +98,28 @@ async def afetch(handle: fal_client.AsyncRequestHandle) -> Any:
 _UNCAPPED = httpx.Limits(max_connections=None)
 
 
-def stream_client(fal: fal_client.SyncClient, http: httpx.Client, timeout: float) -> httpx.Client:
-    """The HTTP client of status streams: the headers (auth) of fal_client's client `http` and
-    the routing of `fal`, without the cap of 100 connections of fal_client's pool (an open
-    stream holds a connection for the whole wait)."""
-    transport = getattr(fal, "transport", None)
-    return httpx.Client(
-        headers=http.headers, transport=transport, limits=_UNCAPPED, timeout=timeout
-    )
+def stream_client(
+    http: httpx.Client, emulator: str | None, transport: Any, timeout: float
+) -> tuple[httpx.Client, Any]:
+    """The HTTP client of status streams and its routing transport (or None; the caller calls
+    its ``shutdown`` when done): the headers (auth) of fal_client's client `http`, the routing
+    of the rest, and a pool of its own without fal_client's cap of 100 connections (an open
+    stream holds one for the whole wait; httpcore looks at every pooled connection per request,
+    so the streams stay out of the pool of the other calls)."""
+    route = download_transport(emulator, transport, is_async=False)
+    client = httpx.Client(headers=http.headers, transport=route, limits=_UNCAPPED, timeout=timeout)
+    return client, route
 
 
 def astream_client(
-    fal: fal_client.AsyncClient, http: httpx.AsyncClient, timeout: float
-) -> httpx.AsyncClient:
+    http: httpx.AsyncClient, emulator: str | None, transport: Any, timeout: float
+) -> tuple[httpx.AsyncClient, Any]:
     """Async counterpart of `stream_client`."""
-    transport = getattr(fal, "transport", None)
-    return httpx.AsyncClient(
-        headers=http.headers, transport=transport, limits=_UNCAPPED, timeout=timeout
+    route = download_transport(emulator, transport, is_async=True)
+    client = httpx.AsyncClient(
+        headers=http.headers, transport=route, limits=_UNCAPPED, timeout=timeout
     )
+    return client, route
 
 
 _STREAM_FAILURES = (httpx.HTTPError, SSEError, ValueError, KeyError, TypeError)
