@@ -29,7 +29,7 @@ from fal_client.auth import AuthCredentials
 from fal_client.client import USER_AGENT, AsyncCDNTokenManager, CDNToken, CDNTokenManager
 
 FAL_HOST_SUFFIXES = ("fal.run", "fal.ai", "fal.media", "falrun.com")
-_UNCAPPED = httpx.Limits(max_connections=None)  # each waiting job holds a status stream open
+_UNCAPPED = httpx.Limits(max_connections=None, max_keepalive_connections=20)  # a stream per wait
 
 
 class _Route:

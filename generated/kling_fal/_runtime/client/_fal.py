@@ -95,7 +95,8 @@ async def afetch(handle: fal_client.AsyncRequestHandle) -> Any:
     return response.json()
 
 
-_UNCAPPED = httpx.Limits(max_connections=None)
+_UNCAPPED = httpx.Limits(max_connections=None, max_keepalive_connections=20)
+"""No cap on connections; idle ones beyond 20 are closed (httpcore scans them per request)."""
 
 
 def stream_client(
