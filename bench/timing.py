@@ -65,7 +65,7 @@ def shown(label: str, figure: float) -> str:
     """A figure with its unit, which the label implies."""
     if "payloads" in label or "requests/s" in label:
         return f"{figure:,.0f}/s"
-    if "requests" in label and "job" in label:
+    if "requests per job" in label:
         return f"{figure:.2f}"
     if "stored" in label:
         return f"{figure:.0f}"

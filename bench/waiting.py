@@ -31,7 +31,7 @@ def measure(repeat: int) -> list[tuple[str, float, str, float | None]]:
     raw = "raw fal_client.subscribe"
     return [
         (f"waiting, HTTP requests per job ({what})", ours[0], raw, ours[0] / peer[0]),
-        ("waiting, most HTTP requests of one job", ours[1], raw, ours[1] / peer[1]),
+        ("waiting, HTTP requests per job, most", ours[1], raw, ours[1] / peer[1]),
         ("waiting, completion detection p50", ours[2], raw, ours[2] / peer[2]),
         ("waiting, completion detection p99", ours[3], raw, ours[3] / peer[3]),
     ]
