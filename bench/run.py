@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import client, generation, imports, load, validation
+from bench import client, generation, imports, load, validation, waiting
 from bench.timing import ROOT, shown
 
 SUITES = {
@@ -14,6 +14,7 @@ SUITES = {
     "imports": imports.measure,
     "client": client.measure,
     "load": load.measure,
+    "waiting": waiting.measure,
 }
 
 

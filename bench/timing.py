@@ -65,6 +65,8 @@ def shown(label: str, figure: float) -> str:
     """A figure with its unit, which the label implies."""
     if "payloads" in label or "requests/s" in label:
         return f"{figure:,.0f}/s"
+    if "requests per job" in label:
+        return f"{figure:.2f}"
     if "stored" in label:
         return f"{figure:.0f}"
     if "MiB" in label:

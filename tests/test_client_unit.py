@@ -39,7 +39,8 @@ NO_WAIT = Retry(attempts=3, base_delay=0.0, max_delay=0.0)
 
 
 class FakeFal:
-    """An in-process fal queue behind httpx.MockTransport; records every request."""
+    """An in-process fal queue behind httpx.MockTransport; records every request. It has no
+    status stream (405), so clients poll it (tests/test_client_stream.py covers streams)."""
 
     def __init__(self, *, fail: dict[str, list[tuple[int, Any]]] | None = None) -> None:
         self.calls: list[httpx.Request] = []
@@ -64,6 +65,8 @@ class FakeFal:
                 "cancel_url": f"{QUEUE}/requests/req-1/cancel",
             }
             return self.answer("submit") or httpx.Response(200, json=urls)
+        if path.endswith("/status/stream"):
+            return httpx.Response(405, json={"detail": "Method Not Allowed"})
         if path.endswith("/status"):
             self.polls += 1
             done = {"status": "COMPLETED", "logs": [], "metrics": {}}

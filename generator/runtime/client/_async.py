@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
@@ -16,6 +15,7 @@ from ..pricing import Estimate, estimate_cost
 from . import _retry
 from ._core import ClientCore, handle_from
 from ._prepare import Prepared, finish, prepare, request_data, warn_removed
+from ._stream import Wait
 from ._types import (
     Completed,
     JobHandle,
@@ -30,6 +30,7 @@ from .errors import KlingAPIError, KlingTimeoutError
 
 if TYPE_CHECKING:
     import fal_client
+    import httpx
 
     from ..download import Progress
     from ._batch import BatchResult
@@ -47,6 +48,7 @@ class AsyncCore(ClientCore):
     """Generic (endpoint id based) operations of AsyncKlingClient."""
 
     _fal_client: fal_client.AsyncClient | None = None
+    _streams: tuple[httpx.AsyncClient, Any] | None = None  # with its routing transport
 
     def _fal(self) -> fal_client.AsyncClient:
         with self._lock:
@@ -65,6 +67,11 @@ class AsyncCore(ClientCore):
         if cached is not None:  # asyncstdlib caches an awaitable holding the httpx client
             http = await cached if inspect.isawaitable(cached) else cached
             await http.aclose()
+        streams, self._streams = self._streams, None
+        if streams is not None:
+            await streams[0].aclose()
+            if streams[1] is not None:
+                await streams[1].shutdown()
         routed = getattr(client, "transport", None)
         if routed is not None:
             await routed.shutdown()
@@ -206,31 +213,56 @@ class AsyncCore(ClientCore):
         *,
         cancel: bool,
     ) -> KlingOutputModel:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        wait = Wait(handle, timeout, self.poll_interval)
+        try:
+            status = await self._watch(wait, on_update, logs)
+        except KlingTimeoutError:
+            if cancel and wait.expired():
+                await self._cancel_quietly(handle)
+            raise
+        return await self._fetch(handle, status)
+
+    async def _watch(self, wait: Wait, on_update: OnQueueUpdate | None, logs: bool) -> Completed:
+        """Follow the request to COMPLETED on fal's status stream, else by polling (`_stream`)."""
+        from . import _fal
+
+        handle, fal_handle = wait.handle, await self._fal_handle(wait.handle)
+        while wait.streaming:
+            streamed = _fal.astreamed(self._stream_client(fal_handle), fal_handle, wait, logs)
+            async with contextlib.aclosing(streamed) as statuses:
+                async for status in statuses:
+                    self._noted(handle, status)
+                    if on_update is not None:
+                        await _maybe_await(on_update(status))
+                    if isinstance(status, Completed):
+                        return status
+                    wait.check()
+            wait.ended()
         while True:
             status = await self.status(handle, logs=logs)
             if on_update is not None:
                 await _maybe_await(on_update(status))
             if isinstance(status, Completed):
-                return await self._fetch(handle, status)
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                if cancel:
-                    await self._cancel_quietly(handle)
-                raise KlingTimeoutError(
-                    f"request not finished after {timeout} s",
-                    request_id=handle.request_id,
-                    endpoint_id=handle.endpoint_id,
+                return status
+            await asyncio.sleep(wait.pause())
+
+    def _stream_client(self, fal_handle: fal_client.AsyncRequestHandle) -> httpx.AsyncClient:
+        with self._lock:
+            if self._streams is None:
+                from ._fal import astream_client
+
+                self._streams = astream_client(
+                    fal_handle.client, self.emulator, self._transport, self.timeout
                 )
-            await asyncio.sleep(
-                self.poll_interval if left is None else min(self.poll_interval, left)
-            )
+            return self._streams[0]
 
     async def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
+        from ._fal import afetch
+
         fal_handle = await self._fal_handle(handle)
         policy = self.retry if status.error is None else Retry(attempts=1)
         try:
-            data = await self._call("result", fal_handle.get, handle, policy=policy)
+            data = await self._call("result", partial(afetch, fal_handle), handle, policy=policy)
         except KlingAPIError as exc:
             self._failed(handle, exc)
             raise

@@ -56,8 +56,9 @@ class ClientCore:
 
         ``emulator``: base URL of a kling_fal emulator; every fal host is routed there (per
         client). ``journal``: sqlite file recording every submitted job. ``timeout``: seconds
-        per HTTP request (fal_client's ``default_timeout``). ``poll_interval``: seconds between
-        status polls while waiting. ``retry``: this client's retry policy (see ``Retry``).
+        per HTTP request (fal_client's ``default_timeout``). Waiting follows fal's status stream;
+        ``poll_interval``: the first pause between status polls when that stream is refused or
+        keeps dropping (pauses double up to 5 s). ``retry``: this client's retry policy (see ``Retry``).
         ``check_files``: check local files against fal's limits before upload.
         ``transport``: an httpx transport for all fal traffic (tests, proxies).
         """

@@ -8,13 +8,16 @@ API; with ``emulator=`` or ``transport=`` the routed subclasses of ``_routed`` a
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import AsyncGenerator, Generator
 from typing import Any, TypeVar
 
 import fal_client
 import httpx
 from fal_client import FalClientHTTPError, FalClientTimeoutError
 from fal_client.auth import MissingCredentialsError
+from httpx_sse import SSEError, aconnect_sse, connect_sse
 
+from ._stream import Wait, stream_url
 from ._types import Completed, InProgress, JobHandle, JobStatus, LogEntry, Queued
 from .errors import (
     KlingAPIError,
@@ -51,7 +54,7 @@ def async_client(
 
 
 def download_transport(emulator: str | None, transport: Any, is_async: bool) -> Any:
-    """A routing transport for media downloads (no credentials are sent with these), or None.
+    """A routing transport with a pool of its own (media downloads, status streams), or None.
 
     The caller calls its ``shutdown`` when done."""
     if emulator is None and transport is None:
@@ -73,6 +76,100 @@ def with_urls(base: _H, handle: JobHandle[Any]) -> _H:
         status_url=handle.status_url or base.status_url,
         response_url=handle.response_url or base.response_url,
         cancel_url=handle.cancel_url or base.cancel_url,
+    )
+
+
+def fetch(handle: fal_client.SyncRequestHandle) -> Any:
+    """The output of a completed request: one GET of its response URL on fal_client's HTTP
+    client (``handle.get()`` would first poll the status again)."""
+    response = handle.client.get(handle.response_url)
+    response.raise_for_status()
+    return response.json()
+
+
+async def afetch(handle: fal_client.AsyncRequestHandle) -> Any:
+    """Async counterpart of `fetch`."""
+    response = await handle.client.get(handle.response_url)
+    response.raise_for_status()
+    return response.json()
+
+
+_UNCAPPED = httpx.Limits(max_connections=None, max_keepalive_connections=20)
+"""No cap on connections; idle ones beyond 20 are closed (httpcore scans them per request)."""
+
+
+def stream_client(
+    http: httpx.Client, emulator: str | None, transport: Any, timeout: float
+) -> tuple[httpx.Client, Any]:
+    """The HTTP client of status streams and its routing transport (or None; the caller calls
+    its ``shutdown`` when done): the headers (auth) of fal_client's client `http`, the routing
+    of the rest, and a pool of its own without fal_client's cap of 100 connections (an open
+    stream holds one for the whole wait; httpcore looks at every pooled connection per request,
+    so the streams stay out of the pool of the other calls)."""
+    route = download_transport(emulator, transport, is_async=False)
+    client = httpx.Client(headers=http.headers, transport=route, limits=_UNCAPPED, timeout=timeout)
+    return client, route
+
+
+def astream_client(
+    http: httpx.AsyncClient, emulator: str | None, transport: Any, timeout: float
+) -> tuple[httpx.AsyncClient, Any]:
+    """Async counterpart of `stream_client`."""
+    route = download_transport(emulator, transport, is_async=True)
+    client = httpx.AsyncClient(
+        headers=http.headers, transport=route, limits=_UNCAPPED, timeout=timeout
+    )
+    return client, route
+
+
+_STREAM_FAILURES = (httpx.HTTPError, SSEError, ValueError, KeyError, TypeError)
+"""What ends a stream attempt: transport and HTTP errors, a non-SSE answer, a malformed event."""
+
+
+def streamed(
+    client: httpx.Client, handle: fal_client.SyncRequestHandle, wait: Wait, logs: bool
+) -> Generator[JobStatus, None, None]:
+    """The statuses one status stream of `handle` sends (on a `stream_client`); a failure ends
+    them, noted in `wait`."""
+    params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, client)
+    try:
+        with connect_sse(
+            client, "GET", stream_url(handle.status_url), params=params, timeout=limits
+        ) as source:
+            source.response.raise_for_status()
+            for event in source.iter_sse():
+                if event.data:
+                    yield wait.parse(event.data)
+    except _STREAM_FAILURES as exc:
+        _failed(wait, exc)
+
+
+async def astreamed(
+    client: httpx.AsyncClient, handle: fal_client.AsyncRequestHandle, wait: Wait, logs: bool
+) -> AsyncGenerator[JobStatus, None]:
+    """Async counterpart of `streamed`."""
+    params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, client)
+    try:
+        async with aconnect_sse(
+            client, "GET", stream_url(handle.status_url), params=params, timeout=limits
+        ) as source:
+            source.response.raise_for_status()
+            async for event in source.aiter_sse():
+                if event.data:
+                    yield wait.parse(event.data)
+    except _STREAM_FAILURES as exc:
+        _failed(wait, exc)
+
+
+def _failed(wait: Wait, exc: Exception) -> None:
+    wait.failed(exc, refused=isinstance(exc, (httpx.HTTPStatusError, SSEError)))
+
+
+def _stream_timeout(wait: Wait, client: httpx.Client | httpx.AsyncClient) -> httpx.Timeout:
+    """The client's timeouts, the read cut short by the deadline (a stream may be idle)."""
+    t = client.timeout
+    return httpx.Timeout(
+        connect=t.connect, read=wait.read_timeout(t.read), write=t.write, pool=t.pool
     )
 
 

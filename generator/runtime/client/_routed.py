@@ -29,6 +29,7 @@ from fal_client.auth import AuthCredentials
 from fal_client.client import USER_AGENT, AsyncCDNTokenManager, CDNToken, CDNTokenManager
 
 FAL_HOST_SUFFIXES = ("fal.run", "fal.ai", "fal.media", "falrun.com")
+_UNCAPPED = httpx.Limits(max_connections=None, max_keepalive_connections=20)  # a stream per wait
 
 
 class _Route:
@@ -55,7 +56,8 @@ class RouteTransport(httpx.BaseTransport):
     no-op (fal_client closes some of them), ``shutdown`` closes a pool it created itself."""
 
     def __init__(self, base: str | None, inner: httpx.BaseTransport | None) -> None:
-        self.route, self.inner, self.owned = _Route(base), inner or httpx.HTTPTransport(), not inner
+        self.route, self.owned = _Route(base), not inner
+        self.inner = inner or httpx.HTTPTransport(limits=_UNCAPPED)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         return self.inner.handle_request(self.route.apply(request))
@@ -74,7 +76,7 @@ class AsyncRouteTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, base: str | None, inner: httpx.AsyncBaseTransport | None) -> None:
         self.route = _Route(base)
-        self.inner, self.owned = inner or httpx.AsyncHTTPTransport(), not inner
+        self.inner, self.owned = inner or httpx.AsyncHTTPTransport(limits=_UNCAPPED), not inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self.inner.handle_async_request(self.route.apply(request))

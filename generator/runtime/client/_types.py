@@ -85,7 +85,8 @@ JobStatus: TypeAlias = Queued | InProgress | Completed
 OnEnqueue: TypeAlias = Callable[[str], object]
 """Called with the request id as soon as fal assigns it (may return an awaitable in async)."""
 OnQueueUpdate: TypeAlias = Callable[[JobStatus], object]
-"""Called with every status polled while waiting (may return an awaitable in async)."""
+"""Called with every status received while waiting, streamed or polled (may return an awaitable
+in async)."""
 
 
 @dataclass(frozen=True, slots=True)

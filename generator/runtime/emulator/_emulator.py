@@ -31,7 +31,7 @@ from aiohttp import web
 
 from ..endpoints import endpoints
 from ._crypto import WebhookSigner, make_tls
-from ._faults import FaultInjector, FaultKind, Faults
+from ._faults import DROPPED, FaultInjector, FaultKind, Faults
 from ._platform import Platform, PlatformCall, PlatformModel, platform_fault, registry_catalog
 from ._queue import Queue, RequestRecord, ValidateOn
 from ._route import Handler, Operation, Route, json_response
@@ -72,10 +72,12 @@ class _App:
             return json_response(401, {"detail": "Missing or malformed 'Authorization: Key ...'"})
         if route.auth == "token" and not self._storage.token_valid(authorization):
             return json_response(401, {"detail": "Missing or unknown storage token"})
-        if route.operation is not None and (kind := self._faults.draw(route.operation)):
+        kind = self._faults.draw(route.operation) if route.operation else None
+        if kind is not None and kind != "drop":
             if route.operation == "platform":
                 return platform_fault(kind)
             return await self._faults.respond(kind)
+        dropped = DROPPED.set(kind == "drop")
         try:
             return await route.call(request)
         except (web.HTTPException, ConnectionError):
@@ -83,6 +85,8 @@ class _App:
         except Exception:
             logger.exception("emulator error on %s %s", request.method, request.path)
             return json_response(500, {"detail": "emulator error"})
+        finally:
+            DROPPED.reset(dropped)
 
     def _route(self, request: web.Request) -> Route | None:
         if request.path == "/.well-known/jwks.json" and request.method in ("GET", "HEAD"):

@@ -4,6 +4,7 @@ and its synchronous run (``POST`` on the fal.run host: the output at once)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import datetime
 import json
@@ -20,6 +21,7 @@ from aiohttp import web
 from .. import fixtures
 from ..endpoints import endpoints
 from ..errors import UnknownEndpointError
+from ._faults import DROPPED
 from ._outputs import OutputBuilder
 from ._route import Operation, Route, answer, json_response, param
 from ._storage import Storage
@@ -28,13 +30,15 @@ from ._webhooks import WebhookSender
 
 Outcome = Literal["OK", "ERROR", "CANCELLED"]
 ValidateOn = Literal["submit", "result"]
+_POSITION_EVERY = 0.25  # seconds between looks at a queued job's position in its stream
 _CANCELLED = {"detail": "Request was cancelled by the client", "error_type": "client_cancelled"}
 
 
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
     """A stored request: ``input`` as submitted; ``status`` as a poll would report it now;
-    ``outcome`` once finished; ``attempts`` = status, result and cancel calls it answered."""
+    ``outcome`` once finished; ``attempts`` = status, stream, result and cancel calls it
+    answered; ``finished``: ``time.monotonic()`` when it was marked COMPLETED (else None)."""
 
     request_id: str
     endpoint_id: str
@@ -43,6 +47,7 @@ class RequestRecord:
     outcome: Outcome | None
     attempts: int
     webhook_url: str | None
+    finished: float | None = None
 
 
 @dataclass(slots=True)
@@ -55,12 +60,13 @@ class _Job:
     webhook_url: str | None
     seq: int
     created: float = field(default_factory=time.monotonic)
-    polls: int = 0
+    polls: int = 0  # with latency 0: the steps polls advanced; else the steps timers reached
     attempts: int = 0
     logs: list[dict[str, str]] = field(default_factory=list)
     outcome: Outcome | None = None
     answer: tuple[int, Any] = (400, {"detail": "Request is still in progress"})
     finished: float = 0.0
+    changed: asyncio.Event = field(default_factory=asyncio.Event)  # set on the next change
 
 
 _JobHandler = Callable[[web.Request, _Job], Awaitable[web.StreamResponse]]
@@ -69,9 +75,10 @@ _JobHandler = Callable[[web.Request, _Job], Awaitable[web.StreamResponse]]
 class Queue:
     """Jobs for every endpoint of the registry.
 
-    A job advances one step per status poll (``latency == 0``) or every ``latency`` seconds:
-    step 0 is IN_QUEUE, steps 1..steps-1 IN_PROGRESS, step ``steps`` COMPLETED. A job with a
-    webhook runs to completion on its own (at once when ``latency == 0``).
+    A job advances one step per status poll (``latency == 0``) or every ``latency`` seconds
+    (timers advance it and wake its status streams at once): step 0 is IN_QUEUE, steps
+    1..steps-1 IN_PROGRESS, step ``steps`` COMPLETED. A job with a webhook runs to completion
+    on its own (at once when ``latency == 0``).
     """
 
     def __init__(
@@ -100,7 +107,14 @@ class Queue:
         with self._lock:
             return {
                 rid: RequestRecord(
-                    rid, j.endpoint_id, j.input, self._peek(j), j.outcome, j.attempts, j.webhook_url
+                    rid,
+                    j.endpoint_id,
+                    j.input,
+                    self._peek(j),
+                    j.outcome,
+                    j.attempts,
+                    j.webhook_url,
+                    j.finished if j.outcome else None,
                 )
                 for rid, j in self._jobs.items()
             }
@@ -130,7 +144,7 @@ class Queue:
         handlers: dict[tuple[str, str], tuple[Operation, _JobHandler]] = {
             ("GET", ""): ("result", self._result),
             ("GET", "status"): ("status", self._status),
-            ("GET", "status/stream"): ("status", self._stream),
+            ("GET", "status/stream"): ("stream", self._stream),
             ("PUT", "cancel"): ("cancel", self._cancel),
         }
         if (method, action) not in handlers:
@@ -163,7 +177,12 @@ class Queue:
             position = self._position(job)
         if webhook is not None:
             self._webhooks.expect()
-            asyncio.get_running_loop().call_later(self._latency * self._steps, self._complete, job)
+        loop = asyncio.get_running_loop()
+        if self._latency > 0:
+            for step in range(1, self._steps + 1):
+                loop.call_later(self._latency * step, self._tick, job, step)
+        elif webhook is not None:
+            loop.call_soon(self._tick, job, self._steps)
         body = {**self._urls(job), "status": "IN_QUEUE", "queue_position": position}
         return json_response(200, body, {"x-fal-request-id": job.request_id})
 
@@ -195,20 +214,31 @@ class Queue:
         return json_response(code, body, {"x-fal-request-id": job.request_id})
 
     async def _stream(self, request: web.Request, job: _Job) -> web.StreamResponse:
-        """Server-sent events: the status body each time it changes, until COMPLETED."""
+        """Server-sent events: the status body each time it changes, until COMPLETED.
+
+        With ``latency > 0`` the stream sleeps until the job's timers (or a cancel) wake it;
+        while queued it also looks at its position every ``_POSITION_EVERY`` seconds. With
+        ``latency == 0`` each pass is a poll that advances the job. An injected ``drop`` fault
+        ends the stream after its first event."""
         logs, last = _wants_logs(request), None
         headers = {"content-type": "text/event-stream", "cache-control": "no-cache"}
         response = web.StreamResponse(status=200, headers=headers)
         await response.prepare(request)
         while True:
+            changed = job.changed
             body = self._poll(job, logs)
             if body != last:
                 await response.write(f"data: {json.dumps(body)}\n\n".encode())
                 last = body
-            if body["status"] == "COMPLETED":
+            if body["status"] == "COMPLETED" or DROPPED.get():
                 await response.write_eof()
                 return response
-            await asyncio.sleep(min(self._latency, 0.05))
+            if self._latency == 0:
+                await asyncio.sleep(0)
+                continue
+            queued = body["status"] == "IN_QUEUE"
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(changed.wait(), _POSITION_EVERY if queued else None)
 
     async def _result(
         self, request: web.Request, job: _Job, *, to_end: bool = False
@@ -229,6 +259,7 @@ class Queue:
             job.outcome, job.answer, job.finished = "CANCELLED", (499, _CANCELLED), time.monotonic()
             if job.webhook_url is not None:
                 self._webhooks.release()  # reading taken: no webhook for a cancelled request
+            _wake(job)
         return json_response(202, {"status": "CANCELLATION_REQUESTED"})
 
     def _poll(self, job: _Job, with_logs: bool) -> dict[str, Any]:
@@ -262,10 +293,12 @@ class Queue:
             self._finish(job)
         return self._name(step)
 
-    def _complete(self, job: _Job) -> None:
-        """Run a webhook job to its end (scheduled at submit)."""
+    def _tick(self, job: _Job, step: int) -> None:
+        """Timer of `job` (set at submit): it has reached `step`; wake its status streams."""
         with self._lock:
-            self._advance(job, to_end=True)
+            job.polls = max(job.polls, step)
+            self._advance(job)
+        _wake(job)
 
     def _finish(self, job: _Job) -> None:
         job.finished = time.monotonic()
@@ -297,7 +330,8 @@ class Queue:
 
     def _step(self, job: _Job) -> int:
         if self._latency > 0:
-            return min(self._steps, int((time.monotonic() - job.created) / self._latency))
+            elapsed = int((time.monotonic() - job.created) / self._latency)
+            return min(self._steps, max(job.polls, elapsed))
         return min(self._steps, job.polls)
 
     def _peek(self, job: _Job) -> str:
@@ -321,6 +355,12 @@ class Queue:
             "status_url": f"{base}/status",
             "cancel_url": f"{base}/cancel",
         }
+
+
+def _wake(job: _Job) -> None:
+    """Wake the status streams waiting on `job` (on the emulator's loop)."""
+    job.changed.set()
+    job.changed = asyncio.Event()
 
 
 def _app(endpoint_id: str) -> str:

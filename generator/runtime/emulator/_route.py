@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-Operation = Literal["submit", "run", "status", "result", "cancel", "storage", "platform"]
+Operation = Literal["submit", "run", "status", "stream", "result", "cancel", "storage", "platform"]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 

@@ -16,6 +16,7 @@ from ..pricing import Estimate, estimate_cost
 from . import _retry
 from ._core import ClientCore, handle_from
 from ._prepare import Prepared, finish, prepare, request_data, warn_removed
+from ._stream import Wait
 from ._types import (
     Completed,
     JobHandle,
@@ -30,6 +31,7 @@ from .errors import KlingAPIError, KlingTimeoutError
 
 if TYPE_CHECKING:
     import fal_client
+    import httpx
 
     from ..download import Progress
     from ._batch import BatchResult
@@ -42,6 +44,7 @@ class SyncCore(ClientCore):
     """Generic (endpoint id based) operations of KlingClient."""
 
     _fal_client: fal_client.SyncClient | None = None
+    _streams: tuple[httpx.Client, Any] | None = None  # with its routing transport
 
     def _fal(self) -> fal_client.SyncClient:
         with self._lock:
@@ -59,6 +62,11 @@ class SyncCore(ClientCore):
         http = vars(client).get("_client") if client is not None else None
         if http is not None:
             http.close()
+        streams, self._streams = self._streams, None
+        if streams is not None:
+            streams[0].close()
+            if streams[1] is not None:
+                streams[1].shutdown()
         routed = getattr(client, "transport", None)
         if routed is not None:
             routed.shutdown()
@@ -180,29 +188,56 @@ class SyncCore(ClientCore):
         *,
         cancel: bool,
     ) -> KlingOutputModel:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        wait = Wait(handle, timeout, self.poll_interval)
+        try:
+            status = self._watch(wait, on_update, logs)
+        except KlingTimeoutError:
+            if cancel and wait.expired():
+                self._cancel_quietly(handle)
+            raise
+        return self._fetch(handle, status)
+
+    def _watch(self, wait: Wait, on_update: OnQueueUpdate | None, logs: bool) -> Completed:
+        """Follow the request to COMPLETED on fal's status stream, else by polling (`_stream`)."""
+        from . import _fal
+
+        handle, fal_handle = wait.handle, self._fal_handle(wait.handle)
+        while wait.streaming:
+            streamed = _fal.streamed(self._stream_client(fal_handle), fal_handle, wait, logs)
+            with contextlib.closing(streamed) as statuses:
+                for status in statuses:
+                    self._noted(handle, status)
+                    if on_update is not None:
+                        on_update(status)
+                    if isinstance(status, Completed):
+                        return status
+                    wait.check()
+            wait.ended()
         while True:
             status = self.status(handle, logs=logs)
             if on_update is not None:
                 on_update(status)
             if isinstance(status, Completed):
-                return self._fetch(handle, status)
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                if cancel:
-                    self._cancel_quietly(handle)
-                raise KlingTimeoutError(
-                    f"request not finished after {timeout} s",
-                    request_id=handle.request_id,
-                    endpoint_id=handle.endpoint_id,
+                return status
+            time.sleep(wait.pause())
+
+    def _stream_client(self, fal_handle: fal_client.SyncRequestHandle) -> httpx.Client:
+        with self._lock:
+            if self._streams is None:
+                from ._fal import stream_client
+
+                self._streams = stream_client(
+                    fal_handle.client, self.emulator, self._transport, self.timeout
                 )
-            time.sleep(self.poll_interval if left is None else min(self.poll_interval, left))
+            return self._streams[0]
 
     def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
+        from ._fal import fetch
+
         fal_handle = self._fal_handle(handle)
         policy = self.retry if status.error is None else Retry(attempts=1)
         try:
-            data = self._call("result", fal_handle.get, handle, policy=policy)
+            data = self._call("result", partial(fetch, fal_handle), handle, policy=policy)
         except KlingAPIError as exc:
             self._failed(handle, exc)
             raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -13,7 +14,9 @@ from aiohttp import web
 
 from ._route import Operation, json_response
 
-FaultKind = Literal["422", "429", "500", "502", "503", "timeout"]
+FaultKind = Literal["422", "429", "500", "502", "503", "timeout", "drop"]
+DROPPED: ContextVar[bool] = ContextVar("kling_fal_emulator_dropped", default=False)
+"""True while answering a status stream that must end after its first event."""
 
 _NGINX_502 = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -30,9 +33,10 @@ class Faults:
     ``"502"`` an ingress error (nginx page, no ``x-fal-request-id``: fal_client retries it);
     ``"503"`` runner scheduling failure; ``"timeout"``: the answer is held `delay` seconds,
     then 504 ``request_timeout``. 5xx answers carry ``X-Fal-Error-Type`` and ``X-Fal-Retryable``
-    (true for 503 and 504), as fal's request errors do. Operations: ``submit``, ``status``
-    (polls and streams), ``result``, ``cancel``, ``storage`` (token and uploads) and
-    ``platform`` (the Platform API, answered in its ``{error: {type, message}}`` shape; a 429
+    (true for 503 and 504), as fal's request errors do; ``"drop"`` (``stream`` only): the status
+    stream ends after its first event, before COMPLETED. Operations: ``submit``, ``status``
+    (polls), ``stream`` (status streams), ``result``, ``cancel``, ``storage`` (token and uploads)
+    and ``platform`` (the Platform API, answered in its ``{error: {type, message}}`` shape; a 429
     carries ``Retry-After: 1``).
 
     A faulted call never changes state: a failed submit created no job, a failed poll did not
@@ -52,6 +56,8 @@ class Faults:
         unknown += [o for o in self.on if o not in get_args(Operation)]
         if unknown or not self.kinds:
             raise ValueError(f"unknown fault kinds or operations: {unknown or 'no kinds'}")
+        if "drop" in self.kinds and set(self.on) - {"stream"}:
+            raise ValueError("fault kind 'drop' applies to the 'stream' operation only")
         if self.delay < 0:
             raise ValueError("Faults.delay must not be negative")
 
