@@ -1,9 +1,10 @@
-"""Waiting for jobs: HTTP requests per job and completion-detection latency (from the emulator
-marking a job COMPLETED to the client returning its output), the typed async client (status
-stream) vs raw ``fal_client.AsyncClient.subscribe`` (polls every 0.1 s), for concurrent jobs of
-simulated work on the emulator: the clients in this one asyncio process, the emulator in a
-forked one (``time.monotonic`` is the machine's clock in both). Both report queue updates with
-logs."""
+"""Waiting for jobs: HTTP requests per job and completion-detection latency, the typed async
+client (status stream) vs raw ``fal_client.AsyncClient.subscribe`` (polls every 0.1 s), for
+concurrent jobs of simulated work on the emulator: the clients in this one asyncio process, the
+emulator in a forked one (``time.monotonic`` is the machine's clock in both). Both report queue
+updates with logs. Detection: from the emulator marking a job COMPLETED to the client's
+``on_queue_update`` receiving that status; "output" adds the result fetch (until ``subscribe``
+returns)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ STEPS = 10  # IN_QUEUE, 9 IN_PROGRESS steps with a log line each, COMPLETED
 FULL = (500, 10.0)  # jobs, seconds of simulated work each
 QUICK = (50, 2.0)  # with `python -m bench --quick`
 
-Run = Callable[[str, int], Awaitable[dict[str, float]]]  # (url, jobs) -> {id: returned at}
+Run = Callable[[str, int], Awaitable[dict[str, tuple[float, float]]]]
+"""(url, jobs) -> {request id: (saw COMPLETED at, returned the output at)}"""
 
 
 def measure(repeat: int) -> list[tuple[str, float, str, float | None]]:
@@ -34,25 +36,31 @@ def measure(repeat: int) -> list[tuple[str, float, str, float | None]]:
         ("waiting, HTTP requests per job, most", ours[1], raw, ours[1] / peer[1]),
         ("waiting, completion detection p50", ours[2], raw, ours[2] / peer[2]),
         ("waiting, completion detection p99", ours[3], raw, ours[3] / peer[3]),
+        ("waiting, completion to output p50", ours[4], raw, ours[4] / peer[4]),
+        ("waiting, completion to output p99", ours[5], raw, ours[5] / peer[5]),
     ]
 
 
-async def _measure(run: Run, jobs: int, work: float) -> tuple[float, float, float, float]:
-    """Mean and most requests per job, p50 and p99 detection latency (s) of `jobs` jobs."""
+async def _measure(run: Run, jobs: int, work: float) -> tuple[float, ...]:
+    """Mean and most requests per job; p50 and p99 (s) of detection, then of the output."""
     ours, theirs = multiprocessing.get_context("fork").Pipe()
     server = multiprocessing.get_context("fork").Process(target=_serve, args=(theirs, work))
     server.start()
     try:
-        returned = await run(ours.recv(), jobs)
+        seen = await run(ours.recv(), jobs)
         ours.send("done")
         records: dict[str, tuple[int, float | None]] = ours.recv()
     finally:
         server.join(10)
-    assert sorted(returned) == sorted(records), "every job is seen once"
+    assert sorted(seen) == sorted(records), "every job is seen once"
     requests = [attempts + 1 for attempts, _ in records.values()]  # + the submit
-    late = [returned[rid] - (finished or 0.0) for rid, (_, finished) in records.items()]
-    cuts = statistics.quantiles(late, n=100)
-    return statistics.mean(requests), max(requests), cuts[49], cuts[98]
+    cuts = [
+        statistics.quantiles(
+            [seen[rid][moment] - (done or 0.0) for rid, (_, done) in records.items()], n=100
+        )
+        for moment in (0, 1)
+    ]
+    return (statistics.mean(requests), max(requests), *(c[k] for c in cuts for k in (49, 98)))
 
 
 def _serve(conn: Connection, work: float) -> None:
@@ -66,31 +74,33 @@ def _serve(conn: Connection, work: float) -> None:
         conn.send({rid: (r.attempts, r.finished) for rid, r in emu.requests.items()})
 
 
-async def _typed(url: str, jobs: int) -> dict[str, float]:
-    from kling_fal.client import AsyncKlingClient
+async def _typed(url: str, jobs: int) -> dict[str, tuple[float, float]]:
+    from kling_fal.client import AsyncKlingClient, Completed
 
-    async def one(n: int) -> tuple[str, float]:
+    async def one(n: int) -> tuple[str, tuple[float, float]]:
         ids: list[str] = []
+        seen = _Seen(Completed)
         await client.subscribe(
-            ENDPOINT, prompt=f"job {n}", on_enqueue=ids.append, on_queue_update=_ignore
+            ENDPOINT, prompt=f"job {n}", on_enqueue=ids.append, on_queue_update=seen
         )
-        return ids[0], time.monotonic()
+        return ids[0], (seen.at, time.monotonic())
 
     async with AsyncKlingClient(key="bench-key", emulator=url) as client:
         return dict(await asyncio.gather(*(one(n) for n in range(jobs))))
 
 
-async def _raw(url: str, jobs: int) -> dict[str, float]:
+async def _raw(url: str, jobs: int) -> dict[str, tuple[float, float]]:
     import fal_client
     import fal_client.client as fc
 
-    async def one(n: int) -> tuple[str, float]:
+    async def one(n: int) -> tuple[str, tuple[float, float]]:
         ids: list[str] = []
         arguments = {"prompt": f"job {n}"}
+        seen = _Seen(fal_client.Completed)
         await client.subscribe(
-            ENDPOINT, arguments, with_logs=True, on_enqueue=ids.append, on_queue_update=_ignore
+            ENDPOINT, arguments, with_logs=True, on_enqueue=ids.append, on_queue_update=seen
         )
-        return ids[0], time.monotonic()
+        return ids[0], (seen.at, time.monotonic())
 
     saved, fc.QUEUE_URL_FORMAT = fc.QUEUE_URL_FORMAT, url + "/"  # read at call time by submit
     client = fal_client.AsyncClient(key="bench-key")
@@ -100,5 +110,12 @@ async def _raw(url: str, jobs: int) -> dict[str, float]:
         fc.QUEUE_URL_FORMAT = saved
 
 
-def _ignore(status: object) -> None:
-    """A queue-update callback that only receives."""
+class _Seen:
+    """A queue-update callback noting when the completed status (of type `done`) arrived."""
+
+    def __init__(self, done: type) -> None:
+        self.done, self.at = done, float("nan")
+
+    def __call__(self, status: object) -> None:
+        if isinstance(status, self.done):
+            self.at = time.monotonic()

@@ -73,7 +73,7 @@ def recorded() -> Iterator[Recording]:
 
 def test_a_job_costs_submit_stream_and_result(recorded: Recording) -> None:
     updates: list[JobStatus] = []
-    with Emulator(latency=0.05, steps=3) as emu:
+    with Emulator(steps=3) as emu:
         with KlingClient(key=KEY, emulator=emu.url, transport=recorded) as client:
             out = client.v2_6_pro_text_to_video(prompt="p", on_queue_update=updates.append)
         (record,) = emu.requests.values()
@@ -87,7 +87,7 @@ def test_a_job_costs_submit_stream_and_result(recorded: Recording) -> None:
 async def test_async_job_costs_submit_stream_and_result() -> None:
     transport = AsyncRecording()
     updates: list[JobStatus] = []
-    with Emulator(latency=0.05, steps=3) as emu:
+    with Emulator(steps=3) as emu:
         async with AsyncKlingClient(key=KEY, emulator=emu.url, transport=transport) as client:
             await client.v2_6_pro_text_to_video(prompt="p", on_queue_update=updates.append)
     await transport.aclose()
@@ -110,7 +110,7 @@ def test_a_refused_stream_falls_back_to_polling(recorded: Recording) -> None:
 def test_a_dropped_stream_is_reconnected(recorded: Recording) -> None:
     faults = Faults(rate=0.5, seed=4, kinds=("drop",), on=("stream",))  # drops the first only
     updates: list[JobStatus] = []
-    with Emulator(faults=faults, latency=0.05, steps=3) as emu:
+    with Emulator(faults=faults, steps=3) as emu:
         with KlingClient(key=KEY, emulator=emu.url, transport=recorded) as client:
             client.v2_6_pro_text_to_video(prompt="p", on_queue_update=updates.append)
         assert emu.injected_faults == [("stream", "drop")]
@@ -179,7 +179,7 @@ def test_the_emulator_ends_a_dropped_stream_after_its_first_event() -> None:
 
 
 def test_the_emulator_records_when_a_job_completed() -> None:
-    with Emulator(latency=0.05, steps=1) as emu:
+    with Emulator(steps=1) as emu:
         with KlingClient(key=KEY, emulator=emu.url) as client:
             handle = client.v2_6_pro_text_to_video.submit(prompt="p")
             assert emu.requests[handle.request_id].finished is None

@@ -262,7 +262,8 @@ class AsyncCore(ClientCore):
         fal_handle = await self._fal_handle(handle)
         policy = self.retry if status.error is None else Retry(attempts=1)
         try:
-            data = await self._call("result", partial(afetch, fal_handle), handle, policy=policy)
+            fetch = partial(afetch, self._stream_client(fal_handle), fal_handle)
+            data = await self._call("result", fetch, handle, policy=policy)
         except KlingAPIError as exc:
             self._failed(handle, exc)
             raise

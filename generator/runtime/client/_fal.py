@@ -87,9 +87,10 @@ def fetch(handle: fal_client.SyncRequestHandle) -> Any:
     return response.json()
 
 
-async def afetch(handle: fal_client.AsyncRequestHandle) -> Any:
-    """Async counterpart of `fetch`."""
-    response = await handle.client.get(handle.response_url)
+async def afetch(client: httpx.AsyncClient, handle: fal_client.AsyncRequestHandle) -> Any:
+    """Async counterpart of `fetch`, on the client of the status streams (`astream_client`:
+    its headers are fal_client's)."""
+    response = await client.get(handle.response_url)
     response.raise_for_status()
     return response.json()
 
@@ -114,12 +115,33 @@ def stream_client(
 def astream_client(
     http: httpx.AsyncClient, emulator: str | None, transport: Any, timeout: float
 ) -> tuple[httpx.AsyncClient, Any]:
-    """Async counterpart of `stream_client`."""
-    route = download_transport(emulator, transport, is_async=True)
+    """Async counterpart of `stream_client`, over aiohttp (``httpx_aiohttp``) unless a
+    `transport` is given: hundreds of open streams cost httpcore's pool a scan of every
+    connection per request, aiohttp's connector does not (bench/README.md, waiting rows)."""
+    inner = transport if transport is not None else _aiohttp_transport()
+    route: Any = None  # without one, the client closes `inner` itself
+    if emulator is not None or transport is not None:
+        from ._routed import AsyncRouteTransport
+
+        route = AsyncRouteTransport(emulator, inner, owned=transport is None)
     client = httpx.AsyncClient(
-        headers=http.headers, transport=route, limits=_UNCAPPED, timeout=timeout
+        headers=http.headers, transport=route or inner, limits=_UNCAPPED, timeout=timeout
     )
     return client, route
+
+
+def _aiohttp_transport() -> httpx.AsyncBaseTransport:
+    """An httpx transport over one aiohttp session without a connection cap, made on first use
+    (inside the running loop); TLS verification as httpx does it (certifi, ``SSL_CERT_FILE``)."""
+    import aiohttp
+    from httpx_aiohttp import AiohttpTransport
+
+    tls = httpx.create_ssl_context()
+
+    def session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, ssl=tls))
+
+    return AiohttpTransport(client=session)
 
 
 _STREAM_FAILURES = (httpx.HTTPError, SSEError, ValueError, KeyError, TypeError)

@@ -74,9 +74,12 @@ class RouteTransport(httpx.BaseTransport):
 class AsyncRouteTransport(httpx.AsyncBaseTransport):
     """Async counterpart of RouteTransport."""
 
-    def __init__(self, base: str | None, inner: httpx.AsyncBaseTransport | None) -> None:
+    def __init__(
+        self, base: str | None, inner: httpx.AsyncBaseTransport | None, *, owned: bool = False
+    ) -> None:
         self.route = _Route(base)
-        self.inner, self.owned = inner or httpx.AsyncHTTPTransport(limits=_UNCAPPED), not inner
+        self.inner = inner or httpx.AsyncHTTPTransport(limits=_UNCAPPED)
+        self.owned = owned or not inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self.inner.handle_async_request(self.route.apply(request))
