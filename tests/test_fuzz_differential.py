@@ -82,6 +82,7 @@ def schema_of(endpoint_id: str, rules: bool = True) -> dict[str, Any]:
     return {"$defs": defs(rules), **copy.deepcopy(defs(rules)[model])}
 
 
+@cache
 def drawn(endpoint_id: str) -> st.SearchStrategy[Any]:
     """Payloads of the request schema without its rules (drawing payloads that meet `oneOf`,
     `if` and `contains` is slow); the rules then judge them like the rest of the schema."""

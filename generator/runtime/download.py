@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 from urllib.parse import unquote, urlparse
 
+from .client import _tls
 from .client._files import decode_data_uri
 from .client.errors import from_response
 
@@ -104,7 +105,9 @@ def download(
         return target
     url = _source(file)[0]
     with (
-        httpx.Client(transport=transport, timeout=timeout, follow_redirects=True) as client,
+        httpx.Client(
+            transport=transport, timeout=timeout, follow_redirects=True, verify=_tls.context()
+        ) as client,
         client.stream("GET", url) as response,
     ):
         if response.status_code >= 400:
@@ -135,7 +138,9 @@ async def adownload(
         return target
     url = _source(file)[0]
     async with (
-        httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=True) as client,
+        httpx.AsyncClient(
+            transport=transport, timeout=timeout, follow_redirects=True, verify=_tls.context()
+        ) as client,
         client.stream("GET", url) as response,
     ):
         if response.status_code >= 400:

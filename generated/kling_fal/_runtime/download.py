@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 from urllib.parse import unquote, urlparse
 
+from .client import _tls
 from .client._files import decode_data_uri
 from .client.errors import from_response
 
@@ -105,7 +106,9 @@ def download(
         return target
     url = _source(file)[0]
     with (
-        httpx.Client(transport=transport, timeout=timeout, follow_redirects=True) as client,
+        httpx.Client(
+            transport=transport, timeout=timeout, follow_redirects=True, verify=_tls.context()
+        ) as client,
         client.stream("GET", url) as response,
     ):
         if response.status_code >= 400:
@@ -136,7 +139,9 @@ async def adownload(
         return target
     url = _source(file)[0]
     async with (
-        httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=True) as client,
+        httpx.AsyncClient(
+            transport=transport, timeout=timeout, follow_redirects=True, verify=_tls.context()
+        ) as client,
         client.stream("GET", url) as response,
     ):
         if response.status_code >= 400:

@@ -139,7 +139,7 @@ def _downloads(core: AsyncCore, stack: ExitStack) -> httpx.BaseTransport:
     which would stall every other job if done on the event loop."""
     import httpx
 
-    from . import _fal
+    from . import _fal, _tls
 
     class Shared(httpx.BaseTransport):
         def __init__(self, inner: httpx.BaseTransport) -> None:
@@ -152,7 +152,7 @@ def _downloads(core: AsyncCore, stack: ExitStack) -> httpx.BaseTransport:
             """Kept open for the other downloads."""
 
     routed = _fal.download_transport(core.emulator, None, is_async=False)
-    inner = routed if routed is not None else httpx.HTTPTransport()
+    inner = routed if routed is not None else httpx.HTTPTransport(verify=_tls.context())
     stack.callback(routed.shutdown if routed is not None else inner.close)
     return Shared(inner)
 

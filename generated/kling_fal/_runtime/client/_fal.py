@@ -18,6 +18,7 @@ from fal_client import FalClientHTTPError, FalClientTimeoutError
 from fal_client.auth import MissingCredentialsError
 from httpx_sse import SSEError, aconnect_sse, connect_sse
 
+from . import _tls
 from ._stream import Wait, stream_url
 from ._types import Completed, InProgress, JobHandle, JobStatus, LogEntry, Queued
 from .errors import (
@@ -109,7 +110,13 @@ def stream_client(
     stream holds one for the whole wait; httpcore looks at every pooled connection per request,
     so the streams stay out of the pool of the other calls)."""
     route = download_transport(emulator, transport, is_async=False)
-    client = httpx.Client(headers=http.headers, transport=route, limits=_UNCAPPED, timeout=timeout)
+    client = httpx.Client(
+        headers=http.headers,
+        transport=route,
+        limits=_UNCAPPED,
+        timeout=timeout,
+        verify=_tls.context(),
+    )
     return client, route
 
 
@@ -137,7 +144,7 @@ def _aiohttp_transport() -> httpx.AsyncBaseTransport:
     import aiohttp
     from httpx_aiohttp import AiohttpTransport
 
-    tls = httpx.create_ssl_context()
+    tls = _tls.context()
 
     def session() -> aiohttp.ClientSession:
         return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, ssl=tls))

@@ -29,6 +29,8 @@ from asyncstdlib import cached_property as async_cached_property
 from fal_client.auth import AuthCredentials
 from fal_client.client import USER_AGENT, AsyncCDNTokenManager, CDNToken, CDNTokenManager
 
+from . import _tls
+
 FAL_HOST_SUFFIXES = ("fal.run", "fal.ai", "fal.media", "falrun.com")
 _UNCAPPED = httpx.Limits(max_connections=None, max_keepalive_connections=20)  # a stream per wait
 
@@ -58,7 +60,7 @@ class RouteTransport(httpx.BaseTransport):
 
     def __init__(self, base: str | None, inner: httpx.BaseTransport | None) -> None:
         self.route, self.owned = _Route(base), not inner
-        self.inner = inner or httpx.HTTPTransport(limits=_UNCAPPED)
+        self.inner = inner or httpx.HTTPTransport(limits=_UNCAPPED, verify=_tls.context())
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         return self.inner.handle_request(self.route.apply(request))
@@ -79,7 +81,7 @@ class AsyncRouteTransport(httpx.AsyncBaseTransport):
         self, base: str | None, inner: httpx.AsyncBaseTransport | None, *, owned: bool = False
     ) -> None:
         self.route = _Route(base)
-        self.inner = inner or httpx.AsyncHTTPTransport(limits=_UNCAPPED)
+        self.inner = inner or httpx.AsyncHTTPTransport(limits=_UNCAPPED, verify=_tls.context())
         self.owned = owned or not inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
