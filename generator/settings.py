@@ -24,8 +24,9 @@ def template_dirs(root: Path) -> tuple[Path, ...]:
     return tuple(root / str(entry) for entry in settings.get("templates", ()))
 
 
-def template_cache() -> Path | None:
-    """Where compiled templates are kept between runs (like `.pyc` files), or None to keep none.
+def cache_dir(kind: str) -> Path | None:
+    """Where results of `kind` ("templates": compiled templates, like `.pyc` files; "models":
+    datamodel-code-generator's output by input hash) are kept between runs, or None for none.
 
     `$KLINGGEN_CACHE_DIR` (empty: no cache), else `$XDG_CACHE_HOME/klinggen`, else
     `~/.cache/klinggen`; None when the directory cannot be made.
@@ -39,7 +40,7 @@ def template_cache() -> Path | None:
     if base is None:
         return None
     try:
-        (base / "templates").mkdir(parents=True, exist_ok=True)
+        (base / kind).mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return base / "templates"
+    return base / kind

@@ -18,3 +18,19 @@ def mini_spec(tmp_path: Path) -> Path:
     target = tmp_path / "spec"
     shutil.copytree(MINI_SPEC, target)
     return target
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow(seconds): a module that takes long, scheduled early")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest modules first (`slow` marks, longest first), so that the parallel workers
+    (pytest-xdist, a module per worker) finish together rather than one of them last with a
+    long module."""
+
+    def weight(item: pytest.Item) -> float:
+        mark = item.get_closest_marker("slow")
+        return -float(mark.args[0]) if mark is not None else 0.0
+
+    items.sort(key=weight)

@@ -74,8 +74,11 @@ def test_list_and_describe(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--out saves the result's video file" in out
     code, out, _ = kling(["describe", "v2.6/pro/image-to-video"], capsys)
     assert "at most 10 MiB" in out and "height at least 300 px" in out
+    assert "list price (confidence high)" in out and "$0.168 per second of video" in out
+    assert "price source: https://fal.ai/models/fal-ai/kling-video/v2.6/pro/" in out
     code, out, _ = kling(["describe", "create-voice"], capsys)
     assert code == 0 and "the result has no file: --out is refused" in out
+    assert "list price (confidence unknown)" in out and "unknown (not found)" in out
 
 
 def test_downloads_are_the_response_fields_holding_a_file() -> None:

@@ -25,6 +25,8 @@ from kling_fal.client import (
 from kling_fal.emulator import Emulator, Faults
 from test_client_helpers import KEY, emulator, family_endpoints, minimal, png, wav
 
+pytestmark = pytest.mark.slow(10)  # seconds, roughly: scheduled early (conftest.py)
+
 __all__ = ["emulator"]  # the fixture
 
 V26_I2V = "fal-ai/kling-video/v2.6/pro/image-to-video"

@@ -26,6 +26,8 @@ from kling_fal.cli import main as kling
 from kling_fal.emulator import Emulator
 from support import GENERATED
 
+pytestmark = pytest.mark.slow(30)  # seconds, roughly: scheduled early (conftest.py)
+
 PREFIX = "fal-ai/kling-video/"
 ACTIVE = sorted(i for i, e in kling_fal.ENDPOINTS.items() if e.status == "active")
 CLIENT = 'emulator={url!r}, key="test-key", poll_interval=0.01'

@@ -16,6 +16,8 @@ import pytest
 from emulator_support import client
 from kling_fal.emulator import Emulator
 
+pytestmark = pytest.mark.slow(15)  # seconds, roughly: scheduled early (conftest.py)
+
 MIB = 1024 * 1024
 PART = 10 * MIB
 SIZE = 200 * MIB

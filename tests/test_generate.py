@@ -15,8 +15,11 @@ from generator.cli import main
 from generator.output import write
 from generator.output.stamp import _tool_versions
 from generator.output.write import WriteError, files_under, tree
-from generator.pipeline import Options, check, generate
-from generator.settings import template_cache
+from generator.pipeline import Options, check, generate, render
+from generator.settings import cache_dir
+from generator.targets.python import models
+
+pytestmark = pytest.mark.slow(30)  # seconds, roughly: scheduled early (conftest.py)
 
 
 def test_generated_tree_matches_spec() -> None:
@@ -26,7 +29,7 @@ def test_generated_tree_matches_spec() -> None:
 
 
 def _generate_with_seed(out: Path, seed: str) -> dict[str, bytes]:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
+    env = {**os.environ, "PYTHONHASHSEED": seed, "KLINGGEN_CACHE_DIR": ""}  # every stage runs
     subprocess.run(
         [sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--out", str(out)],
         cwd=ROOT,
@@ -148,16 +151,33 @@ def test_the_stamp_knows_the_tool_versions() -> None:
 
 def test_template_cache_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KLINGGEN_CACHE_DIR", str(tmp_path / "c"))
-    assert template_cache() == tmp_path / "c" / "templates"
+    assert cache_dir("templates") == tmp_path / "c" / "templates"
     assert (tmp_path / "c" / "templates").is_dir()
     monkeypatch.setenv("KLINGGEN_CACHE_DIR", "")
-    assert template_cache() is None
+    assert cache_dir("templates") is None
     monkeypatch.delenv("KLINGGEN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert template_cache() == tmp_path / "xdg" / "klinggen" / "templates"
+    assert cache_dir("templates") == tmp_path / "xdg" / "klinggen" / "templates"
     (tmp_path / "ro").write_text("a file, not a directory", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ro"))
-    assert template_cache() is None
+    assert cache_dir("templates") is None
+
+
+def test_model_modules_come_from_the_cache_when_their_inputs_are_unchanged(
+    mini_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KLINGGEN_CACHE_DIR", str(tmp_path / "c"))
+    first = render(Options(mini_spec, tmp_path / "out", ()))
+    assert len(list((tmp_path / "c" / "models").glob("*.py"))) == 3  # warm-up, inputs, outputs
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("datamodel-code-generator ran")
+
+    monkeypatch.setattr(models, "generate", refuse)
+    assert render(Options(mini_spec, tmp_path / "out", ())) == first  # every module cached
+    monkeypatch.setenv("KLINGGEN_CACHE_DIR", "")
+    with pytest.raises(Exception, match="datamodel-code-generator ran"):
+        render(Options(mini_spec, tmp_path / "out", ()))  # no cache: it runs
 
 
 def test_generate_needs_no_git_and_no_repository(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from generator.frontend.spec_yaml import dump, update
 from generator.history.snapshots import load_spec
 from generator.history.view import view
 
+pytestmark = pytest.mark.slow(30)  # seconds, roughly: scheduled early (conftest.py)
+
 DOC = REFERENCE / "fal-openapi-v2.6-pro-image-to-video.json"
 ENDPOINT = "fal-ai/kling-video/v2.6/pro/image-to-video"
 FILE = "endpoints/v2.6/pro/image-to-video.yaml"

@@ -179,21 +179,14 @@ def test_unknown_endpoint_suggests_the_closest() -> None:
     assert V26_I2V in str(info.value)
 
 
-def test_generated_package_is_mypy_strict_and_ruff_clean() -> None:
-    mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "kling_fal"],
-        cwd=GENERATED,
-        capture_output=True,
-        text=True,
-    )
-    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+def test_generated_package_is_ruff_clean() -> None:
     ruff = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
         cwd=GENERATED,
         capture_output=True,
         text=True,
     )
-    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr  # mypy --strict: tests/test_typing.py
 
 
 def test_emitted_rule_checks_agree_with_evaluate_on_every_fixture() -> None:

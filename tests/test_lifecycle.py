@@ -20,6 +20,8 @@ from generator import cli
 from generator.output import background, swap, write
 from generator.output.write import remove_stale, swap_in, tree
 
+pytestmark = pytest.mark.slow(12)  # seconds, roughly: scheduled early (conftest.py)
+
 PYTHON = [sys.executable, "-m", "generator"]
 
 

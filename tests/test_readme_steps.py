@@ -16,7 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from support import ROOT, SPEC
+
+pytestmark = pytest.mark.slow(15)  # seconds, roughly: scheduled early (conftest.py)
 
 # the tests `pytest -q` runs here: each one covers every endpoint of the tree it is given
 PICKED_UP = [
@@ -65,7 +68,17 @@ def test_adding_a_model_version_runs_as_written(tmp_path: Path) -> None:
             continue
         assert argv == ["pytest", "-q"]
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", *argv[1:], "-p", "no:cacheprovider", *PICKED_UP],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                *argv[1:],
+                "-p",
+                "no:cacheprovider",
+                "-n",
+                "0",
+                *PICKED_UP,
+            ],
             cwd=ROOT,
             env={**env, "KLING_TEST_GENERATED": str(tmp_path / "generated")},
             capture_output=True,

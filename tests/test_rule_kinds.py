@@ -23,6 +23,8 @@ from generator.runtime import kinds
 from generator.runtime.kinds import KINDS, Kind, Writer, apply, is_object, number
 from generator.targets.python.rules import check_function
 
+pytestmark = pytest.mark.slow(20)  # seconds, roughly: scheduled early (conftest.py)
+
 NAMES = ("a", "b", "c")
 names = st.sampled_from(NAMES)
 scalars = st.one_of(

@@ -24,6 +24,8 @@ import pytest
 from kling_fal.emulator import Emulator
 from support import GENERATED
 
+pytestmark = pytest.mark.slow(20)  # seconds, roughly: scheduled early (conftest.py)
+
 EXAMPLES = int(os.environ.get("KLING_SCHEMATHESIS_EXAMPLES", "5"))
 RESULT = r"/requests/\{request_id\}$"
 CANCEL = r"/requests/\{request_id\}/cancel$"

@@ -18,6 +18,8 @@ from test_sync import NEW, new_document
 
 from generator.cli import main
 
+pytestmark = pytest.mark.slow(15)  # seconds, roughly: scheduled early (conftest.py)
+
 CALL = """
 import json
 from kling_fal.client import KlingClient

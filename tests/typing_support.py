@@ -1,11 +1,12 @@
-"""mypy --strict on a user snippet importing the generated package: the typing tests' runner."""
+"""mypy --strict on user snippets importing the generated package, and on the package itself,
+in one mypy run: the typing tests' runner (tests/test_typing.py)."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,24 +15,35 @@ from support import GENERATED
 
 @dataclass(frozen=True)
 class MypyReport:
-    """What mypy said about the snippet: the lines with errors and the revealed types, in order."""
+    """What mypy said about one file: the lines with errors and the revealed types, in order."""
 
     errors: set[int]
     revealed: list[str]
     output: str
 
 
-def mypy_strict(snippet: str, tmp_path: Path) -> MypyReport:
-    """Type-check `snippet` (written as snippet.py) with the generated package on MYPYPATH."""
-    path = tmp_path / "snippet.py"
-    path.write_text(snippet)
-    cache = Path(os.environ.get("KLING_TEST_MYPY_CACHE", tmp_path / "cache"))
-    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), str(path)]
-    env = {**os.environ, "MYPYPATH": str(GENERATED)}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
-    errors = {int(n) for n in re.findall(r"snippet\.py:(\d+): error", done.stdout)}
-    revealed = re.findall(r'Revealed type is "([^"]+)"', done.stdout)
-    return MypyReport(errors, revealed, done.stdout)
+def mypy_strict(snippets: Mapping[str, str], tmp_path: Path) -> dict[str, MypyReport]:
+    """Type-check the generated package and each snippet (written as ``<name>.py``) in one
+    ``mypy --strict`` run, from the package's directory (its settings, it on the path); a report
+    per snippet and one for the package under the name ``kling_fal``."""
+    paths = []
+    for name, snippet in snippets.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(snippet, encoding="utf-8")
+        paths.append(str(path))
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache")]
+    done = subprocess.run(
+        [*command, "kling_fal", *paths], cwd=GENERATED, capture_output=True, text=True, timeout=300
+    )
+    reports = {name: _report(re.escape(f"{name}.py"), done.stdout) for name in snippets}
+    reports["kling_fal"] = _report(r"kling_fal/[\w/]+\.py", done.stdout)
+    return reports
+
+
+def _report(file: str, output: str) -> MypyReport:
+    errors = {int(n) for n in re.findall(rf"(?m)^\S*?{file}:(\d+): error", output)}
+    revealed = re.findall(rf'(?m)^\S*?{file}:\d+: note: Revealed type is "([^"]+)"', output)
+    return MypyReport(errors, revealed, output)
 
 
 def marked_lines(snippet: str) -> set[int]:

@@ -17,7 +17,7 @@ import jinja2
 from generator.diagnostics import TemplateError
 from generator.frontend.load import parse
 from generator.ir.model import Api
-from generator.settings import TEMPLATES, template_cache
+from generator.settings import TEMPLATES, cache_dir
 from generator.targets.python.naming import FILTERS as PYTHON_FILTERS
 from generator.targets.python.vendor import vendored
 
@@ -135,7 +135,7 @@ def make_env(template_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(str(d)) for d in (*template_dirs, TEMPLATES)]
     )
-    cache = template_cache()
+    cache = cache_dir("templates")
     env = jinja2.Environment(
         loader=loader,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache else None,

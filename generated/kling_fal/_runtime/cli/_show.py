@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..endpoints import EndpointInfo, endpoints
+from ..pricing import pricing
 from ..rules import spec_data
 from . import short
 from ._flag import Flag
@@ -32,7 +33,7 @@ def _row(table: Table, *cells: str) -> None:
 
 
 def show_endpoint(console: Console, info: EndpointInfo, flags: tuple[Flag, ...]) -> None:
-    """Summary, one row per flag (type, default, choices, limits), the rules and the outputs."""
+    """Summary, one row per flag (type, default, choices, limits), the rules and the price."""
     console.print(
         Text.assemble(
             (info.endpoint_id, "bold"), f"  [{info.status}, confidence {info.confidence}]"
@@ -54,6 +55,19 @@ def show_endpoint(console: Console, info: EndpointInfo, flags: tuple[Flag, ...])
         for rule in rules:
             _row(table, rule.id, rule.message)
         console.print(table)
+    show_price(console, info.endpoint_id)
+
+
+def show_price(console: Console, endpoint_id: str) -> None:
+    """The spec's list price: one row per case, with its confidence and source."""
+    found = pricing(endpoint_id)
+    title = f"list price (confidence {found.confidence})"
+    table = Table("case", "price", title=title, title_justify="left")
+    for case, price in found.price.cases():
+        _row(table, case, price)
+    console.print(table)
+    if found.source:
+        console.print(Text(f"price source: {found.source}"))
 
 
 def show_downloads(console: Console, downloads: tuple[str, ...]) -> None:

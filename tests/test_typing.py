@@ -1,16 +1,22 @@
-"""The accessors are typed for IDEs and type checkers: mypy --strict on a snippet using them.
+"""Typing, in one mypy --strict run: the generated package itself, the request models
+constructed directly (tests/test_model_typing.py's snippet) and the client's accessors.
 
-Lines ending in ``# error`` must be reported, every other line must type-check, and the revealed
-types are the endpoints' own output models.
+In each snippet, lines ending in ``# error`` must be reported and every other line must
+type-check; the revealed types are the models' own field types and the endpoints' own output
+models.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
-from typing_support import marked_lines, mypy_strict
+import pytest
+from test_model_typing import SNIPPET as MODELS
+from typing_support import MypyReport, marked_lines, mypy_strict
 
-SNIPPET = """
+pytestmark = pytest.mark.slow(15)  # seconds, roughly: scheduled early (conftest.py)
+
+CLIENT = """
 from pathlib import Path
 from kling_fal.client import AsyncKlingClient, JobHandle, KlingClient
 from kling_fal.models import Duration5To10Enum, ImageToVideoV26ProRequest
@@ -37,9 +43,33 @@ async def main() -> None:
 """
 
 
-def test_accessors_type_check_under_mypy_strict(tmp_path: Path) -> None:
-    report = mypy_strict(SNIPPET, tmp_path)
-    assert report.errors == marked_lines(SNIPPET), report.output
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, MypyReport]:
+    return mypy_strict({"models": MODELS, "accessors": CLIENT}, tmp_path_factory.mktemp("mypy"))
+
+
+def test_generated_package_is_mypy_strict(reports: dict[str, MypyReport]) -> None:
+    package = reports["kling_fal"]
+    assert package.errors == set() and package.revealed == [], package.output
+    assert re.search(r"Found \d+ errors in 2 files", package.output), package.output  # snippets
+
+
+def test_direct_construction_type_checks_under_mypy_strict(
+    reports: dict[str, MypyReport],
+) -> None:
+    report = reports["models"]
+    assert report.errors == marked_lines(MODELS), report.output
+    module = "kling_fal.models.inputs"
+    assert report.revealed == [
+        f"{module}.duration5_to10_enum.Duration5To10Enum | None",
+        f"list[{module}.kling_v3_multi_prompt_element.KlingV3MultiPromptElement] | None",
+        f"{module}.camera_control.CameraControl | None",
+    ]
+
+
+def test_accessors_type_check_under_mypy_strict(reports: dict[str, MypyReport]) -> None:
+    report = reports["accessors"]
+    assert report.errors == marked_lines(CLIENT), report.output
     assert report.revealed == [
         "kling_fal.models.outputs.image_to_video_v26_pro_output.ImageToVideoV26ProOutput",
         "kling_fal.models.outputs.image_to_video_v26_pro_output.ImageToVideoV26ProOutput",
