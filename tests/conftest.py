@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -10,6 +11,11 @@ import pytest
 from support import GENERATED, MINI_SPEC
 
 sys.path.insert(0, str(GENERATED))
+# Python's default bytecode caching, for this process and the ones it starts (the xdist workers,
+# the generator and client subprocesses): an environment with PYTHONDONTWRITEBYTECODE set would
+# have every test process compile every module (and rewrite every test's asserts) from source.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture

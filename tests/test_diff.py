@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import MINI_SPEC, ROOT, SPEC, edit
+from support import GENERATED, MINI_SPEC, ROOT, SPEC, edit
 
 from generator.cli import main
 from generator.frontend.load import load_dir
 from generator.history.diff import DiffReport, diff_views
-from generator.history.report import group_changes, markdown_groups
+from generator.history.report import group_changes, markdown_groups, summary
 from generator.history.snapshots import load_labeled
 from generator.history.view import view
 from generator.pipeline import Options, generate
@@ -264,6 +264,19 @@ def test_changelog_lists_history_newest_first(tmp_path: Path) -> None:
     section = text[newest:older]
     for line in markdown_groups(group_changes(report.changes), "###"):
         assert line in section  # the template renders what `diff --format markdown` prints
+
+
+def test_changelog_lists_the_price_changes_apart() -> None:
+    text = (GENERATED / "CHANGELOG.md").read_text(encoding="utf-8")
+    section = text.split("\n### Price changes\n", 1)[1].split("\n## ", 1)[0]
+    old = view(load_labeled(HISTORY, "a"), "2026-02")
+    report = diff_views(old, view(load_labeled(SPEC, "b"), "current"))
+    assert report.prices  # the 2026-02 snapshot stated no prices
+    for change in report.prices:
+        short = change.endpoint.removeprefix("fal-ai/kling-video/")
+        assert f"- `{short}`: {summary(change)}\n" in section
+    assert section.count("\n- ") == len(report.prices)
+    assert "- `v2.6/pro/image-to-video`: price $0.07-$0.168/s (was unknown)" in section
 
 
 def test_changelog_without_history(tmp_path: Path) -> None:

@@ -24,9 +24,8 @@ def bundle() -> dict[str, Any]:
 
 @cache
 def catalog() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(
-        (REFERENCE / "kling-catalog.yaml").read_text(encoding="utf-8")
-    )
+    text = (REFERENCE / "kling-catalog.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return loaded
 
 

@@ -13,8 +13,12 @@ from generator.ir.model import Api
 from generator.pipeline import load_api
 from generator.runtime import Rule, evaluate
 
-API = load_api(SPEC)[0]
 IDS = sorted(kling_fal.ENDPOINTS)
+
+
+@pytest.fixture(scope="module")
+def api() -> Api:
+    return load_api(SPEC)[0]
 
 
 @pytest.mark.parametrize("endpoint_id", IDS)
@@ -42,9 +46,9 @@ def test_output_fixture_parses(endpoint_id: str) -> None:
     assert output.model_dump(mode="json", exclude_none=True) == fixtures.output(endpoint_id)
 
 
-def test_every_rule_is_met_and_broken_by_a_fixture() -> None:
-    by_id = {e.endpoint_id: e for e in API.endpoints}
-    schemas = {s.name: s for s in API.schemas}
+def test_every_rule_is_met_and_broken_by_a_fixture(api: Api) -> None:
+    by_id = {e.endpoint_id: e for e in api.endpoints}
+    schemas = {s.name: s for s in api.schemas}
     for endpoint_id in IDS:
         names = {f.name for f in fixtures.load(endpoint_id)}
         for runtime in schemas[by_id[endpoint_id].input].runtime_rules:
@@ -52,10 +56,10 @@ def test_every_rule_is_met_and_broken_by_a_fixture() -> None:
             assert f"rule-{runtime.rule.id}-ok" in names, (endpoint_id, runtime.rule.id)
 
 
-def test_every_spec_rule_reaches_an_endpoint_fixture() -> None:
+def test_every_spec_rule_reaches_an_endpoint_fixture(api: Api) -> None:
     reached = {f.name for e in IDS for f in fixtures.invalid(e)}
-    internal_only = {s.name for op in API.internal for s in API.schemas if s.name == op.input}
-    for schema in API.schemas:
+    internal_only = {s.name for op in api.internal for s in api.schemas if s.name == op.input}
+    for schema in api.schemas:
         for rule in schema.rules:
             assert f"rule-{rule.id}" in reached or schema.name in {"FaceChoice", *internal_only}, (
                 rule.id

@@ -17,7 +17,10 @@ from kling_fal.client import AsyncKlingClient, KlingClient
 from support import REFERENCE
 from test_client_helpers import mp4, wav
 
-PRICES = yaml.safe_load((REFERENCE / "kling-pricing.yaml").read_text(encoding="utf-8"))
+PRICES = yaml.load(
+    (REFERENCE / "kling-pricing.yaml").read_text(encoding="utf-8"),
+    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+)
 P = "fal-ai/kling-video/"
 TIMES = "\N{MULTIPLICATION SIGN}"
 VOICE = {"elements": [{"frontal_image_url": "https://x/f.png", "voice_id": "v1"}]}

@@ -19,7 +19,8 @@ CURRENT = "current"
 
 def step(old: SpecView, new: SpecView) -> HistoryStep:
     """One history step from two views."""
-    groups = group_changes(diff_views(old, new).changes)
+    report = diff_views(old, new)
+    groups = group_changes(report.changes)
     return HistoryStep(
         old=old.label,
         new=new.label,
@@ -27,6 +28,7 @@ def step(old: SpecView, new: SpecView) -> HistoryStep:
         new_version=new.version,
         breaking=tuple(g for g in groups if g.breaking),
         non_breaking=tuple(g for g in groups if not g.breaking),
+        prices=group_changes(report.prices),
     )
 
 

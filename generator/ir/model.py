@@ -239,6 +239,7 @@ class HistoryStep:
     new_version: str  # info.version of the newer revision
     breaking: tuple[ChangeGroup, ...]
     non_breaking: tuple[ChangeGroup, ...]
+    prices: tuple[ChangeGroup, ...] = ()  # list-price changes: their own section
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -148,7 +148,7 @@ def _aiohttp_transport() -> httpx.AsyncBaseTransport:
     def session() -> aiohttp.ClientSession:
         return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, ssl=tls))
 
-    return AiohttpTransport(client=session)
+    return AiohttpTransport(client=session, verify=tls)  # not a context of its own
 
 
 _STREAM_FAILURES = (httpx.HTTPError, SSEError, ValueError, KeyError, TypeError)
