@@ -61,7 +61,7 @@ def _kill_midway(emu: Emulator, jobs: Path, out: Path) -> None:
         while sum(r.outcome == "OK" for r in emu.requests.values()) < JOBS // 3:
             assert child.poll() is None, "the batch ended before it was killed"
             assert time.monotonic() < deadline, "the batch did not get a third through in 120 s"
-            time.sleep(0.05)
+            time.sleep(0.25)  # emu.requests copies every record: look now and then
         child.send_signal(signal.SIGKILL)
         assert child.wait(10) == -signal.SIGKILL
     time.sleep(0.5)  # submits the child had sent reach the emulator

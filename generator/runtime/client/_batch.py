@@ -135,8 +135,8 @@ def _downloads(core: AsyncCore, stack: ExitStack) -> httpx.BaseTransport:
     """One connection pool for every download of a run (routed like the client's traffic),
     closed with ``stack``; the clients of ``download`` leave it open.
 
-    Downloads run in worker threads: each file is fsynced before it is renamed into place,
-    which would stall every other job if done on the event loop."""
+    Downloads run in worker threads: each file is written whole and renamed into place, which
+    would stall every other job if done on the event loop."""
     import httpx
 
     from . import _fal, _tls
