@@ -4,12 +4,16 @@ against the emulator over loopback HTTP (every request seen by a recording trans
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
+from kling_fal._runtime.client import _fal
 from kling_fal._runtime.client._stream import MAX_POLL_INTERVAL, RECONNECTS, Wait, parse_status
 from kling_fal._runtime.client._types import JobHandle
 from kling_fal.client import (
@@ -231,3 +235,44 @@ def test_stream_events_parse_as_typed_statuses() -> None:
 
 def _key() -> dict[str, str]:
     return {"Authorization": f"Key {KEY}"}
+
+
+class _Events(httpx.AsyncByteStream):
+    """A status stream: COMPLETED, then an end after `then` (None: it never ends)."""
+
+    def __init__(self, then: float | None) -> None:
+        self.then, self.ended = then, False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'data: {"status": "COMPLETED", "logs": []}\n\n'
+        await asyncio.sleep(3600 if self.then is None else self.then)
+        yield b": end\n\n"
+        self.ended = True
+
+
+async def _first_status(events: _Events) -> tuple[JobStatus, float]:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=events)
+
+    handle = SimpleNamespace(status_url="https://queue.fal.run/x/requests/r/status")
+    wait = Wait(JobHandle("r", V26_T2V), None, 0.1)
+    started = time.monotonic()
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        statuses = _fal.astreamed(client, handle, wait, False)  # type: ignore[arg-type]
+        status = await anext(statuses)
+        await statuses.aclose()
+    return status, time.monotonic() - started
+
+
+async def test_a_stream_is_read_to_its_end_after_completed() -> None:
+    events = _Events(then=0.05)  # fal ends the stream right after COMPLETED
+    status, _ = await _first_status(events)
+    assert isinstance(status, Completed) and events.ended  # its connection can be reused
+
+
+async def test_a_stream_left_open_after_completed_is_let_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_fal, "DRAIN", 0.2)
+    status, took = await _first_status(_Events(then=None))
+    assert isinstance(status, Completed) and took < 5

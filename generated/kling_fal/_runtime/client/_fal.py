@@ -8,15 +8,17 @@ API; with ``emulator=`` or ``transport=`` the routed subclasses of ``_routed`` a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator
 from typing import Any, TypeVar
 
 import fal_client
 import httpx
 from fal_client import FalClientHTTPError, FalClientTimeoutError
 from fal_client.auth import MissingCredentialsError
-from httpx_sse import SSEError, aconnect_sse, connect_sse
+from httpx_sse import ServerSentEvent, SSEError, aconnect_sse, connect_sse
 
 from . import _tls
 from ._stream import Wait, stream_url
@@ -184,11 +186,33 @@ async def astreamed(
             client, "GET", stream_url(handle.status_url), params=params, timeout=limits
         ) as source:
             source.response.raise_for_status()
-            async for event in source.aiter_sse():
+            events = source.aiter_sse()
+            async for event in events:
                 if event.data:
-                    yield wait.parse(event.data)
+                    status = wait.parse(event.data)
+                    if isinstance(status, Completed):
+                        await _drained(events)
+                    yield status
     except _STREAM_FAILURES as exc:
         _failed(wait, exc)
+
+
+DRAIN = 1.0
+"""Seconds a stream is read on after COMPLETED, until fal ends it."""
+
+
+async def _drained(events: AsyncIterator[ServerSentEvent]) -> None:
+    """Read the stream to its end (fal ends it after COMPLETED, at once): its connection then
+    goes back to the pool, and the result request reuses it instead of opening one (at 500
+    concurrent jobs that halves the completion burst, bench/README.md). Given up after `DRAIN`
+    seconds: the connection is then closed with the stream."""
+
+    async def rest() -> None:
+        async for _ in events:
+            pass
+
+    with contextlib.suppress(asyncio.TimeoutError, *_STREAM_FAILURES):
+        await asyncio.wait_for(rest(), DRAIN)
 
 
 def _failed(wait: Wait, exc: Exception) -> None:
