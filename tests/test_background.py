@@ -73,6 +73,15 @@ def test_closing_stops_a_busy_worker_at_once() -> None:
     assert time.monotonic() - start < 10
 
 
+def test_a_worker_whose_caller_hung_up_ends_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    worker = Worker()
+    worker.submit(time.sleep, 0.2)
+    worker._conn.close()  # the caller stops listening while the call runs (as when it stops)
+    worker._process.join(10)
+    assert worker._process.exitcode == 0
+    assert capfd.readouterr().err == ""  # not "Process ForkProcess-1:" and a broken pipe
+
+
 def test_ctrl_c_is_left_to_the_caller() -> None:
     with Worker() as worker:
         worker.submit(_pid_and, 1)

@@ -68,9 +68,9 @@ class Worker:
     def close(self) -> None:
         """Stop the worker, busy or not."""
         if self._process is not None:
-            self._conn.close()
-            self._process.terminate()
+            self._process.terminate()  # before the pipe closes: a call ending now has it to send on
             self._process.join()
+            self._conn.close()
 
     def __enter__(self) -> Worker:
         return self
@@ -118,9 +118,13 @@ def _serve(
         except EOFError:
             return
         try:
-            conn.send((True, fn(*args)))
+            answer = (True, fn(*args))
         except Exception as exc:
-            conn.send((False, _picklable(exc)))
+            answer = (False, _picklable(exc))
+        try:
+            conn.send(answer)
+        except OSError:  # the caller is gone or stopping: nothing to report to
+            return
 
 
 def _picklable(exc: Exception) -> Exception:
