@@ -3,8 +3,10 @@ pyproject.toml of the working directory."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -44,3 +46,33 @@ def cache_dir(kind: str) -> Path | None:
     except OSError:
         return None
     return base / kind
+
+
+def cached(kind: str, key: str) -> str | None:
+    """The text kept under `key` in the `kind` cache (see `cache_dir`), or None."""
+    base = cache_dir(kind)
+    path = base / key if base is not None else None
+    if path is None or not path.is_file():
+        return None
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        return path.read_text(encoding="utf-8")
+    return None
+
+
+def store(kind: str, key: str, text: str, *, keep: int = 24) -> None:
+    """Keep `text` under `key` in the `kind` cache, written atomically (parallel runs may share
+    it), the oldest entries beyond `keep` removed; a cache that cannot be written is skipped."""
+    base = cache_dir(kind)
+    if base is None:
+        return
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, base / key)
+        entries = sorted(
+            (p for p in base.iterdir() if not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+        )
+        for old in entries[:-keep]:
+            old.unlink(missing_ok=True)

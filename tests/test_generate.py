@@ -15,7 +15,8 @@ from generator.cli import main
 from generator.output import write
 from generator.output.stamp import _tool_versions
 from generator.output.write import WriteError, files_under, tree
-from generator.pipeline import Options, check, generate, render
+from generator.diagnostics import SpecError
+from generator.pipeline import Options, check, generate, load_api, render
 from generator.settings import cache_dir
 from generator.targets.python import models
 
@@ -178,6 +179,25 @@ def test_model_modules_come_from_the_cache_when_their_inputs_are_unchanged(
     monkeypatch.setenv("KLINGGEN_CACHE_DIR", "")
     with pytest.raises(Exception, match="datamodel-code-generator ran"):
         render(Options(mini_spec, tmp_path / "out", ()))  # no cache: it runs
+
+
+def test_a_document_that_passed_the_openapi_check_is_not_checked_again(
+    mini_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openapi_spec_validator
+
+    monkeypatch.setenv("KLINGGEN_CACHE_DIR", str(tmp_path / "c"))
+    load_api(mini_spec)  # checked: the verdict is kept
+
+    class Refuse:
+        def __init__(self, document: object) -> None:
+            raise AssertionError("the OpenAPI validator ran")
+
+    monkeypatch.setattr(openapi_spec_validator, "OpenAPIV31SpecValidator", Refuse)
+    load_api(mini_spec)  # the same document: not checked again
+    edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", "maxLength: 2500", "maxLength: 2000")
+    with pytest.raises(SpecError, match="the OpenAPI validator ran"):
+        load_api(mini_spec)  # another document is checked
 
 
 def test_generate_needs_no_git_and_no_repository(tmp_path: Path) -> None:

@@ -3,6 +3,9 @@ OpenAPI 3.1, examples."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from importlib.metadata import version
 from itertools import islice
 from typing import Any
 
@@ -23,6 +26,7 @@ from generator.frontend.schema_walk import (
 from generator.frontend.strict import extension_errors, pricing_problems, schema_problems
 from generator.runtime import kinds
 from generator.runtime.kinds import conditions
+from generator.settings import cached, store
 
 _MISSING = object()
 _MAX_LOCATED = 100  # the OpenAPI check stops locating problems after this many
@@ -209,16 +213,21 @@ class _Checker:
         The paths are laid out by bundle.py the same way for every endpoint, so one endpoint's
         paths check the layout (a test validates the whole bundle); this keeps generation fast.
         """
-        from openapi_spec_validator import OpenAPIV31SpecValidator  # slow to import: only when used
-
         first = next(iter(bundle["paths"]), "")
         sample = {k: v for k, v in bundle["paths"].items() if k.startswith(first)}
         document = {**bundle, "paths": sample}
+        key = _verdict_key(document)
+        if cached("openapi", key) == _VALID:  # this very document passed before
+            return
+        from openapi_spec_validator import OpenAPIV31SpecValidator  # slow to import: only when used
+
         try:
             errors = list(islice(OpenAPIV31SpecValidator(document).iter_errors(), _MAX_LOCATED))
         except Exception as exc:  # the validator raises on documents it cannot walk
             self.add(self.spec.root, "openapi-invalid", "", detail=f"{type(exc).__name__}: {exc}")
             return
+        if not errors:
+            store("openapi", key, _VALID)
         for error in errors:  # one validation of the whole document, each error mapped back
             path = [str(part) for part in error.absolute_path]
             if path[:2] == ["components", "schemas"] and path[2:3]:
@@ -286,6 +295,17 @@ def check_semantics(spec: Spec, bundle: dict[str, Any], *, openapi: bool = True)
     checker.examples(bundle)
     if checker.problems:
         raise SpecError(checker.problems)
+
+
+_VALID = "valid\n"
+
+
+def _verdict_key(document: dict[str, Any]) -> str:
+    """The "openapi" cache's key of a document: its hash with the validators' versions (only
+    documents that passed are kept; problems are always worked out anew, with their places)."""
+    tools = [version(name) for name in ("openapi-spec-validator", "jsonschema")]
+    text = json.dumps([tools, document], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def openapi_problems(spec: Spec, bundle: dict[str, Any]) -> list[Diagnostic]:

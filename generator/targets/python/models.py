@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import warnings
 from collections import defaultdict
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
@@ -17,7 +14,7 @@ from datamodel_code_generator.enums import StrictTypes
 
 from generator.frontend.schema_walk import REF_PREFIX, all_refs
 from generator.ir.model import EnumDef
-from generator.settings import TEMPLATES, cache_dir
+from generator.settings import TEMPLATES, cached, store
 from generator.targets.python.naming import member_names
 from generator.targets.python.signatures import Constructors, is_digit_enum
 from generator.targets.python.split import split_module
@@ -153,19 +150,17 @@ def warm_up() -> None:
 def _generate(document: dict[str, Any], **options: Any) -> str:
     """datamodel-code-generator's module for `document`, kept in the "models" cache by a hash of
     everything it depends on (a template author's regeneration with unchanged schemas skips it)."""
-    cache = cache_dir("models")
-    path = cache / f"{_key(document, options)}.py" if cache is not None else None
-    if path is not None and path.is_file():
-        return path.read_text(encoding="utf-8")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        code = str(
-            generate(
-                json.dumps(document), custom_template_dir=_ENUM_TEMPLATES, **options, **_COMMON
+    key = _key(document, options)
+    code = cached("models", key)
+    if code is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            code = str(
+                generate(
+                    json.dumps(document), custom_template_dir=_ENUM_TEMPLATES, **options, **_COMMON
+                )
             )
-        )
-    if path is not None:
-        _store(path, code)
+        store("models", key, code)
     return code
 
 
@@ -177,21 +172,4 @@ def _key(document: dict[str, Any], options: dict[str, Any]) -> str:
         digest.update(template.read_bytes())
     inputs = [document, options, _COMMON]
     digest.update(json.dumps(inputs, sort_keys=True, default=str).encode())
-    return digest.hexdigest()
-
-
-_KEPT = 24  # cached modules kept; the oldest go first
-
-
-def _store(path: Path, code: str) -> None:
-    """Write atomically (parallel runs may share the cache); never fails the run."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(code)
-        os.replace(tmp, path)
-        entries = sorted(path.parent.glob("*.py"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-_KEPT]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    return digest.hexdigest() + ".py"
