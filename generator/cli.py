@@ -185,6 +185,7 @@ def emulate(out: Path, rest: list[str]) -> NoReturn:
     }
     sys.stdout.flush()
     sys.stderr.flush()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # the mask survives exec
     os.execve(sys.executable, [sys.executable, "-m", "kling_fal.emulator", *rest], env)
 
 
@@ -243,6 +244,8 @@ def _stopped(exc: KeyboardInterrupt, out: Path | None, stamp: bytes | None) -> i
 def _run(args: argparse.Namespace) -> int:
     stamp = _stamp_of(getattr(args, "out", None))  # generate and check write only by a swap
     try:
+        # the entry point holds SIGTERM back until the handler is set (`generator.__main__`)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         _require_dirs(args)
         if args.command in ("diff", "import", "new-endpoint"):
             return _history_main(args)

@@ -12,10 +12,10 @@ import pytest
 from support import GENERATED, ROOT, SPEC, edit
 
 from generator.cli import main
+from generator.diagnostics import SpecError
 from generator.output import write
 from generator.output.stamp import _tool_versions
 from generator.output.write import WriteError, files_under, tree
-from generator.diagnostics import SpecError
 from generator.pipeline import Options, check, generate, load_api, render
 from generator.settings import cache_dir
 from generator.targets.python import models
