@@ -10,6 +10,7 @@ The package's `__init__` maps each class name to its module and imports it on fi
 from __future__ import annotations
 
 import ast
+import io
 import re
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -59,6 +60,7 @@ def split_module(source: str, package: str, header: str, doc: str) -> dict[str, 
     if len(set(modules.values())) != len(modules):
         raise ValueError("two model classes map to the same module name")
     files: dict[str, str] = {}
+    source_lines = io.StringIO(source, newline="").readlines()  # ends \n, \r\n, \r: as ast's
     for cls in classes:
         used = _used_names(cls)
         lines = _import_lines(used, imports)
@@ -66,10 +68,22 @@ def split_module(source: str, package: str, header: str, doc: str) -> dict[str, 
             f"from {package}.{modules[dep]} import {dep}"
             for dep in sorted(used & modules.keys() - {cls.name})
         ]
-        body = ast.get_source_segment(source, cls)
+        body = _segment(source_lines, cls)
         files[f"{modules[cls.name]}.py"] = f"{header}\n\n" + "\n".join(lines) + f"\n\n\n{body}\n"
     files["__init__.py"] = _lazy_init(modules, package, header, doc)
     return files
+
+
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    """The source of `node`, as ``ast.get_source_segment`` gives it, from lines split once
+    (that function splits the whole source again on every call: quadratic over 100+ classes)."""
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
+    head = lines[first].encode()[node.col_offset :].decode()
+    tail = lines[last].encode()[: node.end_col_offset].decode()
+    return head + "".join(lines[first + 1 : last]) + tail
 
 
 def _lazy_init(modules: dict[str, str], package: str, header: str, doc: str) -> str:
