@@ -67,9 +67,13 @@ def store(kind: str, key: str, text: str, *, keep: int = 24) -> None:
         return
     with contextlib.suppress(OSError):
         fd, tmp = tempfile.mkstemp(dir=base, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, base / key)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, base / key)
+        except OSError:
+            os.unlink(tmp)
+            raise
         entries = sorted(
             (p for p in base.iterdir() if not p.name.startswith(".")),
             key=lambda p: p.stat().st_mtime,
