@@ -4,10 +4,14 @@ pyproject.toml of the working directory."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -46,6 +50,14 @@ def cache_dir(kind: str) -> Path | None:
     except OSError:
         return None
     return base / kind
+
+
+def cache_key(tools: tuple[str, ...], *inputs: Any) -> str:
+    """A cache key: the hash of the installed versions of the distributions `tools` and of
+    `inputs` as JSON (sorted keys; other values by ``str``)."""
+    versions = [version(name) for name in tools]
+    text = json.dumps([versions, inputs], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def cached(kind: str, key: str) -> str | None:

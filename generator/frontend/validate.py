@@ -3,9 +3,6 @@ OpenAPI 3.1, examples."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from importlib.metadata import version
 from itertools import islice
 from typing import Any
 
@@ -26,10 +23,11 @@ from generator.frontend.schema_walk import (
 from generator.frontend.strict import extension_errors, pricing_problems, schema_problems
 from generator.runtime import kinds
 from generator.runtime.kinds import conditions
-from generator.settings import cached, store
+from generator.settings import cache_key, cached, store
 
 _MISSING = object()
 _MAX_LOCATED = 100  # the OpenAPI check stops locating problems after this many
+_VALID = "valid\n"  # the "openapi" cache's entry for a document that passed
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
@@ -216,7 +214,8 @@ class _Checker:
         first = next(iter(bundle["paths"]), "")
         sample = {k: v for k, v in bundle["paths"].items() if k.startswith(first)}
         document = {**bundle, "paths": sample}
-        key = _verdict_key(document)
+        # only documents that passed are kept; problems are always worked out anew, placed
+        key = cache_key(("openapi-spec-validator", "jsonschema"), document)
         if cached("openapi", key) == _VALID:  # this very document passed before
             return
         from openapi_spec_validator import OpenAPIV31SpecValidator  # slow to import: only when used
@@ -295,17 +294,6 @@ def check_semantics(spec: Spec, bundle: dict[str, Any], *, openapi: bool = True)
     checker.examples(bundle)
     if checker.problems:
         raise SpecError(checker.problems)
-
-
-_VALID = "valid\n"
-
-
-def _verdict_key(document: dict[str, Any]) -> str:
-    """The "openapi" cache's key of a document: its hash with the validators' versions (only
-    documents that passed are kept; problems are always worked out anew, with their places)."""
-    tools = [version(name) for name in ("openapi-spec-validator", "jsonschema")]
-    text = json.dumps([tools, document], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def openapi_problems(spec: Spec, bundle: dict[str, Any]) -> list[Diagnostic]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import warnings
 from collections import defaultdict
-from importlib.metadata import version
 from typing import Any
 
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
@@ -14,7 +12,7 @@ from datamodel_code_generator.enums import StrictTypes
 
 from generator.frontend.schema_walk import REF_PREFIX, all_refs
 from generator.ir.model import EnumDef
-from generator.settings import TEMPLATES, cached, store
+from generator.settings import TEMPLATES, cache_key, cached, store
 from generator.targets.python.naming import member_names
 from generator.targets.python.signatures import Constructors, is_digit_enum
 from generator.targets.python.split import split_module
@@ -167,9 +165,7 @@ def _generate(document: dict[str, Any], **options: Any) -> str:
 def _key(document: dict[str, Any], options: dict[str, Any]) -> str:
     """The hash of the inputs: the document, the options, the overridden templates and the
     datamodel-code-generator version."""
-    digest = hashlib.sha256(version("datamodel-code-generator").encode())
-    for template in sorted(_ENUM_TEMPLATES.rglob("*.jinja2")):
-        digest.update(template.read_bytes())
-    inputs = [document, options, _COMMON]
-    digest.update(json.dumps(inputs, sort_keys=True, default=str).encode())
-    return digest.hexdigest() + ".py"
+    templates = [
+        path.read_text(encoding="utf-8") for path in sorted(_ENUM_TEMPLATES.rglob("*.jinja2"))
+    ]
+    return cache_key(("datamodel-code-generator",), templates, document, options, _COMMON) + ".py"
