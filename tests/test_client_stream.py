@@ -14,7 +14,15 @@ from types import SimpleNamespace
 import httpx
 import pytest
 from kling_fal._runtime.client import _fal
-from kling_fal._runtime.client._stream import MAX_POLL_INTERVAL, RECONNECTS, Wait, parse_status
+from kling_fal._runtime.client._stream import (
+    MAX_POLL_INTERVAL,
+    RECONNECTS,
+    Events,
+    StreamRefused,
+    Wait,
+    check_answer,
+    parse_status,
+)
 from kling_fal._runtime.client._types import JobHandle
 from kling_fal.client import (
     AsyncKlingClient,
@@ -212,7 +220,7 @@ def test_reconnects_are_bounded_and_a_refusal_ends_streaming() -> None:
     wait.ended()
     assert not wait.streaming
     refused = Wait(JobHandle("r", V26_T2V), None, 0.5)
-    refused.failed(RuntimeError("503"), refused=True)
+    refused.failed(StreamRefused("HTTP 503"))
     assert not refused.streaming
 
 
@@ -250,7 +258,10 @@ class _Events(httpx.AsyncByteStream):
         self.ended = True
 
 
-async def _first_status(events: _Events) -> tuple[JobStatus, float]:
+async def _first_status(events: _Events) -> tuple[JobStatus, float, bool]:
+    """The first status, the seconds until the stream was let go, whether it had ended when
+    the status arrived."""
+
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=events)
 
@@ -260,19 +271,83 @@ async def _first_status(events: _Events) -> tuple[JobStatus, float]:
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
         statuses = _fal.astreamed(client, handle, wait, False)  # type: ignore[arg-type]
         status = await anext(statuses)
+        ended_first = events.ended
         await statuses.aclose()
-    return status, time.monotonic() - started
+    return status, time.monotonic() - started, ended_first
 
 
 async def test_a_stream_is_read_to_its_end_after_completed() -> None:
     events = _Events(then=0.05)  # fal ends the stream right after COMPLETED
-    status, _ = await _first_status(events)
+    status, _, ended_first = await _first_status(events)
     assert isinstance(status, Completed) and events.ended  # its connection can be reused
+    assert not ended_first  # the caller learned of COMPLETED before the stream was read on
 
 
 async def test_a_stream_left_open_after_completed_is_let_go(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(_fal, "DRAIN", 0.2)
-    status, took = await _first_status(_Events(then=None))
+    status, took, _ = await _first_status(_Events(then=None))
     assert isinstance(status, Completed) and took < 5
+
+
+async def test_async_streams_on_aiohttp_cost_submit_stream_and_result() -> None:
+    """Without a transport= the async client reads streams and fetches on its aiohttp session:
+    the emulator's records count the requests."""
+    updates: list[JobStatus] = []
+    with Emulator(steps=3) as emu:
+        async with AsyncKlingClient(key=KEY, emulator=emu.url) as client:
+            out = await client.v2_6_pro_text_to_video(prompt="p", on_queue_update=updates.append)
+        (record,) = emu.requests.values()
+    assert record.attempts == 2 and record.outcome == "OK"  # one stream, one result
+    assert out.video.url.startswith(emu.url)
+    assert [u.state for u in updates] == ["IN_QUEUE", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED"]
+    assert [len(u.logs) for u in updates[1:]] == [1, 2, 3]  # parsed once each, kept in order
+    assert updates[-1].logs[:2] == updates[-2].logs
+
+
+@pytest.mark.parametrize(
+    ("faults", "attempts"),
+    [
+        (Faults(rate=1.0, kinds=("503",), on=("stream",)), 4 + 1),  # refused: then 4 polls
+        (Faults(rate=0.5, seed=4, kinds=("drop",), on=("stream",)), 2 + 1),  # reconnected
+    ],
+    ids=["refused", "dropped"],
+)
+async def test_async_aiohttp_streams_fall_back_as_httpx_ones_do(
+    faults: Faults, attempts: int
+) -> None:
+    with Emulator(faults=faults, steps=3) as emu:
+        async with AsyncKlingClient(key=KEY, emulator=emu.url, poll_interval=0) as client:
+            out = await client.v2_6_pro_text_to_video(prompt="p")
+        (record,) = emu.requests.values()
+        assert len(emu.injected_faults) == 1
+    assert record.attempts == attempts and out.video.url.startswith(emu.url)
+
+
+async def test_aiohttp_result_fetches_raise_httpx_errors() -> None:
+    """A fetch on the session raises what httpx would, so that errors are typed the same way."""
+    from kling_fal._runtime.client._aio import Streams
+
+    with Emulator() as emu:
+        streams = Streams({"authorization": f"Key {KEY}"}, emu.url, None, 5.0)
+        try:
+            with pytest.raises(httpx.HTTPStatusError) as refused:
+                await streams.fetch(f"{emu.url}/fal-ai/kling-video/requests/nope")
+            with pytest.raises(httpx.ConnectError):
+                await streams.fetch("http://127.0.0.1:9/nothing/listens")
+        finally:
+            await streams.aclose()
+    assert refused.value.response.status_code == 404
+    assert refused.value.response.json() == {"detail": "Request 'nope' not found"}
+
+
+def test_event_stream_lines_decode_to_each_events_data() -> None:
+    events = Events()
+    lines = [": comment", "event: status", 'data: {"a":', "data:1}", "id: 7", "", "", "data", ""]
+    assert [d for d in map(events.feed, lines) if d is not None] == ['{"a":\n1}']
+    check_answer(200, "text/event-stream; charset=utf-8")
+    with pytest.raises(StreamRefused, match="HTTP 503"):
+        check_answer(503, "text/event-stream")
+    with pytest.raises(StreamRefused, match="not an event stream: application/json"):
+        check_answer(200, "application/json")

@@ -30,9 +30,9 @@ from .errors import KlingAPIError, KlingTimeoutError
 
 if TYPE_CHECKING:
     import fal_client
-    import httpx
 
     from ..download import Progress
+    from ._aio import Streams
     from ._batch import BatchResult
 
 _O = TypeVar("_O", bound=KlingOutputModel)
@@ -48,7 +48,7 @@ class AsyncCore(ClientCore):
     """Generic (endpoint id based) operations of AsyncKlingClient."""
 
     _fal_client: fal_client.AsyncClient | None = None
-    _streams: tuple[httpx.AsyncClient, Any] | None = None  # with its routing transport
+    _streams: Streams | None = None
 
     def _fal(self) -> fal_client.AsyncClient:
         with self._lock:
@@ -69,9 +69,7 @@ class AsyncCore(ClientCore):
             await http.aclose()
         streams, self._streams = self._streams, None
         if streams is not None:
-            await streams[0].aclose()
-            if streams[1] is not None:
-                await streams[1].shutdown()
+            await streams.aclose()
         routed = getattr(client, "transport", None)
         if routed is not None:
             await routed.shutdown()
@@ -224,11 +222,10 @@ class AsyncCore(ClientCore):
 
     async def _watch(self, wait: Wait, on_update: OnQueueUpdate | None, logs: bool) -> Completed:
         """Follow the request to COMPLETED on fal's status stream, else by polling (`_stream`)."""
-        from . import _fal
 
         handle, fal_handle = wait.handle, await self._fal_handle(wait.handle)
         while wait.streaming:
-            streamed = _fal.astreamed(self._stream_client(fal_handle), fal_handle, wait, logs)
+            streamed = self._stream(fal_handle).statuses(fal_handle, wait, logs)
             async with contextlib.aclosing(streamed) as statuses:
                 async for status in statuses:
                     self._noted(handle, status)
@@ -246,23 +243,20 @@ class AsyncCore(ClientCore):
                 return status
             await asyncio.sleep(wait.pause())
 
-    def _stream_client(self, fal_handle: fal_client.AsyncRequestHandle) -> httpx.AsyncClient:
+    def _stream(self, fal_handle: fal_client.AsyncRequestHandle) -> Streams:
         with self._lock:
             if self._streams is None:
-                from ._fal import astream_client
+                from ._aio import Streams
 
-                self._streams = astream_client(
-                    fal_handle.client, self.emulator, self._transport, self.timeout
-                )
-            return self._streams[0]
+                headers = fal_handle.client.headers
+                self._streams = Streams(headers, self.emulator, self._transport, self.timeout)
+            return self._streams
 
     async def _fetch(self, handle: JobHandle[Any], status: Completed) -> KlingOutputModel:
-        from ._fal import afetch
-
         fal_handle = await self._fal_handle(handle)
         policy = self.retry if status.error is None else Retry(attempts=1)
         try:
-            fetch = partial(afetch, self._stream_client(fal_handle), fal_handle)
+            fetch = partial(self._stream(fal_handle).fetch, fal_handle.response_url)
             data = await self._call("result", fetch, handle, policy=policy)
         except KlingAPIError as exc:
             self._failed(handle, exc)

@@ -17,11 +17,10 @@ import fal_client
 import httpx
 from fal_client import FalClientHTTPError, FalClientTimeoutError
 from fal_client.auth import MissingCredentialsError
-from httpx_sse import ServerSentEvent, SSEError, aconnect_sse, connect_sse
 
 from . import _tls
-from ._stream import Wait, stream_url
-from ._types import Completed, InProgress, JobHandle, JobStatus, LogEntry, Queued
+from ._stream import EVENT_STREAM, Events, StreamRefused, Wait, check_answer, parse_logs, stream_url
+from ._types import Completed, InProgress, JobHandle, JobStatus, Queued
 from .errors import (
     KlingAPIError,
     KlingAuthenticationError,
@@ -90,16 +89,9 @@ def fetch(handle: fal_client.SyncRequestHandle) -> Any:
     return response.json()
 
 
-async def afetch(client: httpx.AsyncClient, handle: fal_client.AsyncRequestHandle) -> Any:
-    """Async counterpart of `fetch`, on the client of the status streams (`astream_client`:
-    its headers are fal_client's)."""
-    response = await client.get(handle.response_url)
-    response.raise_for_status()
-    return response.json()
-
-
-_UNCAPPED = httpx.Limits(max_connections=None, max_keepalive_connections=20)
-"""No cap on connections; idle ones beyond 20 are closed (httpcore scans them per request)."""
+UNCAPPED = httpx.Limits(max_connections=None, max_keepalive_connections=20)
+"""No cap on connections (a status stream holds one per wait); idle ones beyond 20 are closed
+(httpcore scans them per request)."""
 
 
 def stream_client(
@@ -114,47 +106,16 @@ def stream_client(
     client = httpx.Client(
         headers=http.headers,
         transport=route,
-        limits=_UNCAPPED,
+        limits=UNCAPPED,
         timeout=timeout,
         verify=_tls.context(),
     )
     return client, route
 
 
-def astream_client(
-    http: httpx.AsyncClient, emulator: str | None, transport: Any, timeout: float
-) -> tuple[httpx.AsyncClient, Any]:
-    """Async counterpart of `stream_client`, over aiohttp (``httpx_aiohttp``) unless a
-    `transport` is given: hundreds of open streams cost httpcore's pool a scan of every
-    connection per request, aiohttp's connector does not (bench/README.md, waiting rows)."""
-    inner = transport if transport is not None else _aiohttp_transport()
-    route: Any = None  # without one, the client closes `inner` itself
-    if emulator is not None or transport is not None:
-        from ._routed import AsyncRouteTransport
-
-        route = AsyncRouteTransport(emulator, inner, owned=transport is None)
-    client = httpx.AsyncClient(
-        headers=http.headers, transport=route or inner, limits=_UNCAPPED, timeout=timeout
-    )
-    return client, route
-
-
-def _aiohttp_transport() -> httpx.AsyncBaseTransport:
-    """An httpx transport over one aiohttp session without a connection cap, made on first use
-    (inside the running loop); TLS verification as httpx does it (certifi, ``SSL_CERT_FILE``)."""
-    import aiohttp
-    from httpx_aiohttp import AiohttpTransport
-
-    tls = _tls.context()
-
-    def session() -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, ssl=tls))
-
-    return AiohttpTransport(client=session, verify=tls)  # not a context of its own
-
-
-_STREAM_FAILURES = (httpx.HTTPError, SSEError, ValueError, KeyError, TypeError)
-"""What ends a stream attempt: transport and HTTP errors, a non-SSE answer, a malformed event."""
+STREAM_FAILURES = (httpx.HTTPError, StreamRefused, ValueError, KeyError, TypeError)
+"""What ends a stream attempt: transport errors, a refused stream, a malformed event."""
+ACCEPT = {"accept": EVENT_STREAM}
 
 
 def streamed(
@@ -163,59 +124,73 @@ def streamed(
     """The statuses one status stream of `handle` sends (on a `stream_client`); a failure ends
     them, noted in `wait`."""
     params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, client)
+    url = stream_url(handle.status_url)
     try:
-        with connect_sse(
-            client, "GET", stream_url(handle.status_url), params=params, timeout=limits
-        ) as source:
-            source.response.raise_for_status()
-            for event in source.iter_sse():
-                if event.data:
-                    yield wait.parse(event.data)
-    except _STREAM_FAILURES as exc:
-        _failed(wait, exc)
+        with client.stream("GET", url, params=params, headers=ACCEPT, timeout=limits) as answer:
+            check_answer(answer.status_code, answer.headers.get("content-type", ""))
+            events = Events()
+            for line in answer.iter_lines():
+                data = events.feed(line)
+                if data is not None:
+                    yield wait.parse(data)
+    except STREAM_FAILURES as exc:
+        wait.failed(exc)
 
 
 async def astreamed(
     client: httpx.AsyncClient, handle: fal_client.AsyncRequestHandle, wait: Wait, logs: bool
 ) -> AsyncGenerator[JobStatus, None]:
-    """Async counterpart of `streamed`."""
+    """Async counterpart of `streamed` (over a ``transport=`` of the caller's; ``_aio`` reads
+    the streams on its own session)."""
     params, limits = {"logs": "1" if logs else "0"}, _stream_timeout(wait, client)
+    url = stream_url(handle.status_url)
     try:
-        async with aconnect_sse(
-            client, "GET", stream_url(handle.status_url), params=params, timeout=limits
-        ) as source:
-            source.response.raise_for_status()
-            events = source.aiter_sse()
-            async for event in events:
-                if event.data:
-                    status = wait.parse(event.data)
-                    if isinstance(status, Completed):
-                        await _drained(events)
+        async with client.stream(
+            "GET", url, params=params, headers=ACCEPT, timeout=limits
+        ) as answer:
+            check_answer(answer.status_code, answer.headers.get("content-type", ""))
+            async with contextlib.aclosing(astatuses(answer.aiter_lines(), wait)) as statuses:
+                async for status in statuses:
                     yield status
-    except _STREAM_FAILURES as exc:
-        _failed(wait, exc)
+    except STREAM_FAILURES as exc:
+        wait.failed(exc)
+
+
+async def astatuses(lines: AsyncIterator[str], wait: Wait) -> AsyncGenerator[JobStatus, None]:
+    """The statuses in a status stream's `lines`. Once the caller has COMPLETED, the rest of the
+    stream is read (`_drained`)."""
+    events = Events()
+    async for line in lines:
+        data = events.feed(line)
+        if data is None:
+            continue
+        status = wait.parse(data)
+        if not isinstance(status, Completed):
+            yield status
+            continue
+        try:
+            yield status  # the caller learns of it first
+        finally:
+            await _drained(lines)
+        return
 
 
 DRAIN = 1.0
 """Seconds a stream is read on after COMPLETED, until fal ends it."""
 
 
-async def _drained(events: AsyncIterator[ServerSentEvent]) -> None:
+async def _drained(lines: AsyncIterator[str]) -> None:
     """Read the stream to its end (fal ends it after COMPLETED, at once): its connection then
     goes back to the pool, and the result request reuses it instead of opening one (at 500
     concurrent jobs that halves the completion burst, bench/README.md). Given up after `DRAIN`
     seconds: the connection is then closed with the stream."""
 
     async def rest() -> None:
-        async for _ in events:
+        async for _ in lines:
             pass
 
-    with contextlib.suppress(asyncio.TimeoutError, *_STREAM_FAILURES):
+    with contextlib.suppress(asyncio.TimeoutError, *STREAM_FAILURES):
         await asyncio.wait_for(rest(), DRAIN)
-
-
-def _failed(wait: Wait, exc: Exception) -> None:
-    wait.failed(exc, refused=isinstance(exc, (httpx.HTTPStatusError, SSEError)))
 
 
 def _stream_timeout(wait: Wait, client: httpx.Client | httpx.AsyncClient) -> httpx.Timeout:
@@ -230,7 +205,7 @@ def to_status(request_id: str, status: fal_client.Status) -> JobStatus:
     """fal_client's status object as a typed status of this package."""
     if isinstance(status, fal_client.Queued):
         return Queued(request_id=request_id, position=int(status.position))
-    logs = tuple(LogEntry.parse(entry) for entry in (getattr(status, "logs", None) or ()))
+    logs = parse_logs(getattr(status, "logs", None) or ())
     if isinstance(status, fal_client.Completed):
         return Completed(
             request_id=request_id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,19 +30,64 @@ def stream_url(status_url: str) -> str:
     return f"{status_url.rstrip('/')}/stream"
 
 
-def parse_status(request_id: str, data: str) -> JobStatus:
-    """One event's ``data``, the status endpoint's JSON body, as a typed status."""
+EVENT_STREAM = "text/event-stream"
+
+
+class StreamRefused(Exception):
+    """A status stream answered with an HTTP error or not as an event stream."""
+
+
+def check_answer(status: int, content_type: str) -> None:
+    """Raise StreamRefused unless the answer is a 2xx event stream."""
+    if not 200 <= status < 300:
+        raise StreamRefused(f"HTTP {status}")
+    if content_type.partition(";")[0].strip().lower() != EVENT_STREAM:
+        raise StreamRefused(f"not an event stream: {content_type or 'no content type'}")
+
+
+class Events:
+    """Server-sent events (the WHATWG format) decoded from a stream's lines, each event's
+    ``data``: one decoder for the httpx and the aiohttp readers (httpx_sse reads httpx
+    responses only). fal's status stream uses ``data:`` fields alone; comments, ``event``,
+    ``id`` and ``retry`` are skipped."""
+
+    def __init__(self) -> None:
+        self._data: list[str] = []
+
+    def feed(self, line: str) -> str | None:
+        """One line (without its end); the data of the event that a blank line completes."""
+        if not line:
+            data, self._data = "\n".join(self._data), []
+            return data or None
+        name, _, value = line.partition(":")
+        if name == "data":
+            self._data.append(value[1:] if value.startswith(" ") else value)
+        return None
+
+
+def parse_logs(raw: Iterable[object]) -> tuple[LogEntry, ...]:
+    """fal's log lines as typed entries."""
+    return tuple(LogEntry.parse(entry) for entry in raw)
+
+
+def parse_status(
+    request_id: str,
+    data: str,
+    logs: Callable[[Sequence[object]], tuple[LogEntry, ...]] = parse_logs,
+) -> JobStatus:
+    """One event's ``data``, the status endpoint's JSON body, as a typed status (its log
+    lines parsed by `logs`)."""
     body: dict[str, Any] = json.loads(data)
     state = body["status"]
     if state == "IN_QUEUE":
         return Queued(request_id=request_id, position=int(body["queue_position"]))
-    logs = tuple(LogEntry.parse(entry) for entry in body.get("logs") or ())
+    entries = logs(body.get("logs") or [])
     if state == "IN_PROGRESS":
-        return InProgress(request_id=request_id, logs=logs)
+        return InProgress(request_id=request_id, logs=entries)
     if state == "COMPLETED":
         return Completed(
             request_id=request_id,
-            logs=logs,
+            logs=entries,
             metrics=dict(body.get("metrics") or {}),
             error=body.get("error"),
             error_type=body.get("error_type"),
@@ -60,6 +106,8 @@ class Wait:
     reconnects: int = RECONNECTS
     _deadline: float | None = field(init=False)
     _pause: float = field(init=False)
+    _raw_logs: list[object] = field(init=False, default_factory=list)
+    _logs: tuple[LogEntry, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
         self._deadline = None if self.timeout is None else time.monotonic() + self.timeout
@@ -92,12 +140,24 @@ class Wait:
 
     def parse(self, data: str) -> JobStatus:
         """A stream event of this request as a typed status."""
-        return parse_status(self.handle.request_id, data)
+        return parse_status(self.handle.request_id, data, self._parsed_logs)
 
-    def failed(self, exc: BaseException, *, refused: bool) -> None:
-        """A stream attempt failed; `refused` (an HTTP error answer): poll from now on."""
+    def _parsed_logs(self, raw: Sequence[object]) -> tuple[LogEntry, ...]:
+        """The entries of `raw`, parsing only the lines after those of the last event (each
+        event carries every line so far: without this, a long job's events cost O(lines))."""
+        if not isinstance(raw, list):
+            return parse_logs(raw)
+        seen = len(self._raw_logs)
+        if raw[:seen] != self._raw_logs:
+            seen, self._logs = 0, ()
+        self._logs += parse_logs(raw[seen:])
+        self._raw_logs = raw
+        return self._logs
+
+    def failed(self, exc: BaseException) -> None:
+        """A stream attempt failed; a refused one (StreamRefused): poll from now on."""
         log.debug("status stream of %s failed: %r", self.handle.request_id, exc)
-        if refused:
+        if isinstance(exc, StreamRefused):
             self.streaming = False
 
     def ended(self) -> None:
