@@ -23,7 +23,7 @@ from generator.cli import main
 from generator.output.write import tree
 from generator.pipeline import Options, generate
 
-pytestmark = pytest.mark.slow(12)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(6)  # seconds, roughly: scheduled early (conftest.py)
 
 FILES = sorted(p.relative_to(MINI_SPEC).as_posix() for p in MINI_SPEC.rglob("*.yaml"))
 EXAMPLES = int(os.environ.get("KLING_FUZZ_EXAMPLES", "10"))
@@ -137,10 +137,10 @@ def test_ref_cycles_and_huge_files(
         encoding="utf-8",
     )
     run(spec, out, capsys)
-    spec = fresh_spec(root)
+    spec = fresh_spec(root)  # 5,000 bad schemas, 20,000 lines: still one clean error report
     huge = "components:\n  schemas:\n" + "".join(
         f"    Huge{i}:\n      type: object\n      properties:\n        a{i}: {{type: strin}}\n"
-        for i in range(20_000)
+        for i in range(5_000)
     )
     (spec / "components" / "huge.yaml").write_text(huge, encoding="utf-8")
     run(spec, out, capsys)
