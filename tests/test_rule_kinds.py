@@ -23,7 +23,7 @@ from generator.runtime import kinds
 from generator.runtime.kinds import KINDS, Kind, Writer, apply, is_object, number
 from generator.targets.python.rules import check_function
 
-pytestmark = pytest.mark.slow(20)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(12)  # seconds, roughly: scheduled early (conftest.py)
 
 NAMES = ("a", "b", "c")
 names = st.sampled_from(NAMES)
@@ -42,12 +42,17 @@ payloads = st.dictionaries(
 )
 
 
+ops = st.sampled_from(kinds.conditions.OPS)
+listed_values = st.lists(scalars.filter(lambda v: v != 10**400), min_size=1, max_size=3)
+defaults_of = st.dictionaries(st.tuples(st.sampled_from(["self", "item"]), names), scalars)
+
+
 @st.composite
 def conds(draw: st.DrawFn) -> dict[str, Any]:
-    op = draw(st.sampled_from(kinds.conditions.OPS))
+    op = draw(ops)
     if op in ("present", "absent"):
         return {op: draw(names)}
-    listed = draw(st.lists(scalars.filter(lambda v: v != 10**400), min_size=1, max_size=3))
+    listed = draw(listed_values)
     return {"field": draw(names), op: listed[0] if op == "equals" else listed}
 
 
@@ -60,6 +65,7 @@ sums = st.fixed_dictionaries(
 fields = st.lists(names, min_size=2, max_size=3, unique=True)
 
 
+@cache  # built once per kind: hypothesis validates a strategy when it is first drawn from
 def args_of(kind: str) -> st.SearchStrategy[Any]:
     """Arguments of ``kind`` as the spec writes them."""
     field = {"field": names}
@@ -87,12 +93,18 @@ def args_of(kind: str) -> st.SearchStrategy[Any]:
     return strategies[kind]
 
 
+@cache
+def rules(kind: str) -> st.SearchStrategy[Kind]:
+    """`_rules` of `kind`, built once."""
+    return _rules(kind)
+
+
 @st.composite
-def rules(draw: st.DrawFn, kind: str) -> Kind:
+def _rules(draw: st.DrawFn, kind: str) -> Kind:
     """A rule of ``kind``, checked against the extension schema and parsed with random defaults."""
     written = {"id": "r", "message": "m", kind: draw(args_of(kind))}
     rule_validator().validate(written)
-    defaults = draw(st.dictionaries(st.tuples(st.sampled_from(["self", "item"]), names), scalars))
+    defaults = draw(defaults_of)
     return kinds.parse(written, lambda scope, name: defaults.get((scope, name)))
 
 
