@@ -35,7 +35,7 @@ from ._fal import UNCAPPED
 FAL_HOST_SUFFIXES = ("fal.run", "fal.ai", "fal.media", "falrun.com")
 
 
-class _Route:
+class Route:
     """Rewrites the scheme, host and port of requests to fal hosts to ``base``."""
 
     def __init__(self, base: str | None) -> None:
@@ -69,7 +69,7 @@ class RouteTransport(httpx.BaseTransport):
     no-op (fal_client closes some of them), ``shutdown`` closes a pool it created itself."""
 
     def __init__(self, base: str | None, inner: httpx.BaseTransport | None) -> None:
-        self.route, self.owned = _Route(base), not inner
+        self.route, self.owned = Route(base), not inner
         self.inner = inner or httpx.HTTPTransport(limits=UNCAPPED, verify=_tls.context())
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -87,12 +87,9 @@ class RouteTransport(httpx.BaseTransport):
 class AsyncRouteTransport(httpx.AsyncBaseTransport):
     """Async counterpart of RouteTransport."""
 
-    def __init__(
-        self, base: str | None, inner: httpx.AsyncBaseTransport | None, *, owned: bool = False
-    ) -> None:
-        self.route = _Route(base)
+    def __init__(self, base: str | None, inner: httpx.AsyncBaseTransport | None) -> None:
+        self.route, self.owned = Route(base), not inner
         self.inner = inner or httpx.AsyncHTTPTransport(limits=UNCAPPED, verify=_tls.context())
-        self.owned = owned or not inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self.inner.handle_async_request(self.route.apply(request))

@@ -3,10 +3,9 @@
 
 Hundreds of open status streams cost httpcore's pool a scan of every connection per request;
 aiohttp's connector does not. Streams and result fetches use the session directly, without
-httpx's request and response layers (``httpx_aiohttp``'s transport for the rest): in a burst of
-completions, the CPU each one costs delays the next one's detection (bench/README.md, waiting
-rows). aiohttp's errors are raised as httpx's, which ``_fal.translate`` maps. Over a
-``transport=`` of the caller's, everything goes through httpx on it.
+httpx's request and response layers: in a burst of completions, the CPU each one costs delays
+the next one's detection (bench/README.md, waiting rows). aiohttp's errors are raised as httpx's,
+which ``_fal.translate`` maps. Over a ``transport=`` of the caller's, both go through httpx on it.
 """
 
 from __future__ import annotations
@@ -19,11 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import httpx
-from httpx_aiohttp import AiohttpTransport
 
 from . import _tls
 from ._fal import ACCEPT, STREAM_FAILURES, UNCAPPED, astatuses, astreamed
-from ._routed import AsyncRouteTransport
+from ._routed import AsyncRouteTransport, Route
 from ._stream import Wait, check_answer, stream_url
 from ._types import JobStatus
 
@@ -32,30 +30,22 @@ if TYPE_CHECKING:
 
 
 class Streams:
-    """The HTTP client of status streams (`http`) and `fetch` for results: the headers (auth)
-    of fal_client's client, its routing to the emulator, and a pool of their own."""
+    """Status streams (`statuses`) and result fetches (`fetch`) with the headers (auth) of
+    fal_client's client, its routing to the emulator, and a pool of their own: an aiohttp
+    session, or httpx over a ``transport=`` of the caller's."""
 
     def __init__(
         self, headers: Mapping[str, str], emulator: str | None, transport: Any, timeout: float
     ) -> None:
         self._session: aiohttp.ClientSession | None = None
-        self._direct = transport is None
-        inner = (
-            AiohttpTransport(client=self._open, verify=_tls.context())
-            if self._direct
-            else transport
-        )
-        self._route = None
-        if emulator is not None or transport is not None:
-            self._route = AsyncRouteTransport(emulator, inner, owned=self._direct)
-        self.http = httpx.AsyncClient(
-            headers=headers, transport=self._route or inner, limits=UNCAPPED, timeout=timeout
-        )
-        self._headers = dict(self.http.headers)
-        t = self.http.timeout
-        self._timeout = aiohttp.ClientTimeout(
-            sock_connect=t.connect, sock_read=t.read, connect=t.pool
-        )
+        self._headers, self._timeout = dict(headers), httpx.Timeout(timeout)
+        self._route = Route(emulator)
+        self._routed = self._http = None
+        if transport is not None:
+            self._routed = AsyncRouteTransport(emulator, transport)
+            self._http = httpx.AsyncClient(
+                headers=headers, transport=self._routed, limits=UNCAPPED, timeout=timeout
+            )
 
     def _open(self) -> aiohttp.ClientSession:
         """The session without a connection cap, made on first use (inside the running loop);
@@ -70,15 +60,15 @@ class Streams:
     ) -> AsyncGenerator[JobStatus, None]:
         """The statuses one status stream of `handle` sends; a failure ends them, noted in
         `wait`."""
-        if not self._direct:
-            return astreamed(self.http, handle, wait, logs)
+        if self._http is not None:
+            return astreamed(self._http, handle, wait, logs)
         return self._statuses(handle, wait, logs)
 
     async def _statuses(
         self, handle: fal_client.AsyncRequestHandle, wait: Wait, logs: bool
     ) -> AsyncGenerator[JobStatus, None]:
-        url = self._url(stream_url(handle.status_url))
-        t = self.http.timeout
+        url = self._route.url(stream_url(handle.status_url))
+        t = self._timeout
         limits = aiohttp.ClientTimeout(
             sock_connect=t.connect, sock_read=wait.read_timeout(t.read), connect=t.pool
         )
@@ -97,14 +87,16 @@ class Streams:
 
     async def fetch(self, url: str) -> Any:
         """The JSON body of a GET of `url` (a result); raises httpx's errors, as the streams do."""
-        if not self._direct:
-            response = await self.http.get(url)
+        if self._http is not None:
+            response = await self._http.get(url)
             response.raise_for_status()
             return response.json()
-        url = self._url(url)
+        url = self._route.url(url)
+        t = self._timeout
+        limits = aiohttp.ClientTimeout(sock_connect=t.connect, sock_read=t.read, connect=t.pool)
         try:
             async with self._open().get(
-                url, headers=self._headers, timeout=self._timeout, allow_redirects=False
+                url, headers=self._headers, timeout=limits, allow_redirects=False
             ) as answer:
                 status, headers, body = answer.status, answer.raw_headers, await answer.read()
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
@@ -117,14 +109,11 @@ class Streams:
             )
         return json.loads(body)
 
-    def _url(self, url: str) -> str:
-        return url if self._route is None else self._route.route.url(url)
-
     async def aclose(self) -> None:
         """Close the connections (a caller's transport is left open)."""
-        await self.http.aclose()
-        if self._route is not None:
-            await self._route.shutdown()
+        if self._http is not None and self._routed is not None:
+            await self._http.aclose()
+            await self._routed.shutdown()
         if self._session is not None:
             await self._session.close()
 
