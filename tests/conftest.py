@@ -33,7 +33,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slowest modules first (`slow` marks, longest first), so that the parallel workers
     (pytest-xdist, a module per worker) finish together rather than one of them last with a
-    long module."""
+    long module. xdist keeps this order only with ``--no-loadscope-reorder`` (pyproject.toml);
+    by default it hands out modules by their number of tests, and a one-test 30 s module came
+    last."""
 
     def weight(item: pytest.Item) -> float:
         mark = item.get_closest_marker("slow")

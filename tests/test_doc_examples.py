@@ -26,7 +26,7 @@ from kling_fal.cli import main as kling
 from kling_fal.emulator import Emulator
 from support import GENERATED
 
-pytestmark = pytest.mark.slow(30)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(19)  # seconds, roughly: scheduled early (conftest.py)
 
 PREFIX = "fal-ai/kling-video/"
 ACTIVE = sorted(i for i, e in kling_fal.ENDPOINTS.items() if e.status == "active")

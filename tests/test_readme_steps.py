@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from support import ROOT, SPEC
 
-pytestmark = pytest.mark.slow(15)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(8)  # seconds, roughly: scheduled early (conftest.py)
 
 # the tests `pytest -q` runs here: each one covers every endpoint of the tree it is given
 PICKED_UP = [
