@@ -1,5 +1,5 @@
-"""The built site in a real headless browser (Debian's chromium, driven by Selenium) at 1366x768:
-spec text shows literally, every capability-matrix column header can be scrolled into view, ids do not
+"""The site, built once by mkdocs in strict mode, in a real headless browser (Debian's chromium,
+driven by Selenium) at 1366x768: spec text shows literally, every capability-matrix column header can be scrolled into view, ids do not
 wrap, and no sampled page overflows the window sideways."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import kling_fal
 import pytest
@@ -33,18 +34,24 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The docs built by mkdocs and served on loopback; its base URL."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs built by mkdocs in strict mode (a warning fails the build): the site's folder."""
     out = tmp_path_factory.mktemp("site")
-    built = subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
         cwd=GENERATED,
         capture_output=True,
         text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
-    assert built.returncode == 0, built.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(built: Path) -> Iterator[str]:
+    """The built docs served on loopback; its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
@@ -69,6 +76,10 @@ def browser() -> Iterator[WebDriver]:
         yield chrome
     finally:
         chrome.quit()
+
+
+def test_mkdocs_builds_strict(built: Path) -> None:
+    assert (built / "endpoints" / "v2.6" / "pro" / "image-to-video" / "index.html").is_file()
 
 
 def open_page(browser: WebDriver, site: str, path: str) -> None:
