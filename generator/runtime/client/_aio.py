@@ -67,10 +67,7 @@ class Streams:
         self, handle: fal_client.AsyncRequestHandle, wait: Wait, logs: bool
     ) -> AsyncGenerator[JobStatus, None]:
         url = self._route.url(stream_url(handle.status_url))
-        t = self._timeout
-        limits = aiohttp.ClientTimeout(
-            sock_connect=t.connect, sock_read=wait.read_timeout(t.read), connect=t.pool
-        )
+        limits = self._limits(wait.read_timeout(self._timeout.read))
         params, headers = {"logs": "1" if logs else "0"}, {**self._headers, **ACCEPT}
         try:
             async with self._open().get(
@@ -91,8 +88,7 @@ class Streams:
             response.raise_for_status()
             return response.json()
         url = self._route.url(url)
-        t = self._timeout
-        limits = aiohttp.ClientTimeout(sock_connect=t.connect, sock_read=t.read, connect=t.pool)
+        limits = self._limits(self._timeout.read)
         try:
             async with self._open().get(
                 url, headers=self._headers, timeout=limits, allow_redirects=False
@@ -107,6 +103,11 @@ class Streams:
                 f"HTTP {status} from {url}", request=request, response=response
             )
         return json.loads(body)
+
+    def _limits(self, read: float | None) -> aiohttp.ClientTimeout:
+        """The client's timeouts in aiohttp's terms, with `read` for the socket reads."""
+        t = self._timeout
+        return aiohttp.ClientTimeout(sock_connect=t.connect, sock_read=read, connect=t.pool)
 
     async def aclose(self) -> None:
         """Close the connections (a caller's transport is left open)."""

@@ -223,7 +223,6 @@ class AsyncCore(ClientCore):
 
     async def _watch(self, wait: Wait, on_update: OnQueueUpdate | None, logs: bool) -> Completed:
         """Follow the request to COMPLETED on fal's status stream, else by polling (`_stream`)."""
-
         handle, fal_handle = wait.handle, await self._fal_handle(wait.handle)
         while wait.streaming:
             streamed = self._stream(fal_handle).statuses(fal_handle, wait, logs)
