@@ -162,10 +162,12 @@ def _fork_keys(planner: _Planner, free: set[str]) -> tuple[dict[str, str], dict[
     return keys, origins
 
 
-def _write(spec_root: Path, rel: str, data: dict[str, Any]) -> None:
+def _write(spec_root: Path, rel: str, data: dict[str, Any], *, keep_layout: bool = True) -> None:
+    """The endpoint file holding `data`; an existing file keeps its layout unless `keep_layout`
+    is False (the scratch copy the comparison reads: only its data counts)."""
     target = spec_root.parent / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.read_text(encoding="utf-8") if target.exists() else None
+    old = target.read_text(encoding="utf-8") if keep_layout and target.exists() else None
     target.write_text(dump(data) if old is None else update(old, data), encoding="utf-8")
 
 
@@ -234,7 +236,7 @@ def import_documents(paths: list[Path], spec_dir: Path, *, write: bool) -> Impor
             planner = _Planner(_assembled(check_dir), check_dir, doc)
             keys, origins = _fork_keys(planner, set())
             data = planner.build(keys, {}, origins)
-            _write(check_dir, planner.rel, data)
+            _write(check_dir, planner.rel, data, keep_layout=False)
             converted = (data.get("components") or {}).get("schemas") or {}
             forks[doc.endpoint_id] = {t: k for t, k in keys.items() if k in converted}
             notes += planner.notes

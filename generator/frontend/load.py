@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,30 @@ def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> SpecError:
     return SpecError([Diagnostic(code=code, file=path, line=line, pointer="", message=said)])
 
 
+_PARSED: dict[tuple[str, str], bytes] = {}
+_PARSED_MAX = 1024  # files; each remembered as a pickle of its data and line map
+_PARSED_TEXT_MAX = 1 << 20  # longer files are parsed every time
+
+
 def parse(path: str, text: str) -> SpecFile:
-    """Parse one file; raise SpecError naming the file and line on bad YAML or duplicate keys."""
+    """Parse one file; raise SpecError naming the file and line on bad YAML or duplicate keys.
+
+    A file read again unchanged (each step of an import reloads the whole spec) is a copy of the
+    first parse: its own objects, so that no caller sees another's changes."""
+    key = (path, text)
+    kept = _PARSED.get(key)
+    if kept is not None:
+        data, lines = pickle.loads(kept)
+        return SpecFile(path, data, lines)
+    spec_file = _parse(path, text)
+    if len(text) <= _PARSED_TEXT_MAX:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = pickle.dumps((spec_file.data, spec_file.lines), pickle.HIGHEST_PROTOCOL)
+    return spec_file
+
+
+def _parse(path: str, text: str) -> SpecFile:
     try:
         loader = _Loader(text)
     except yaml.YAMLError as exc:

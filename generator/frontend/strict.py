@@ -4,6 +4,7 @@ reported with a did-you-mean instead of silently vanishing from the generated co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -80,18 +81,62 @@ def _validator(part: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator({"$defs": root["$defs"], **root[part]})
 
 
+@dataclass(frozen=True, slots=True)
+class _Error:
+    """One jsonschema error, kept apart from the file it was found in."""
+
+    path: tuple[Any, ...]
+    message: str
+    unknown: tuple[Any, ...] | None  # additionalProperties: the keys the schema does not declare
+    known: tuple[str, ...]
+
+
+_SEEN: dict[tuple[str, str], tuple[_Error, ...]] = {}
+_SEEN_MAX = 4096
+
+
+def _errors(part: str, data: Any) -> tuple[_Error, ...]:
+    """The errors of `data` against part `part`, remembered by the data's repr (exact for YAML
+    data: it tells types apart) for later loads of the same spec, e.g. each step of an import."""
+    key = (part, repr(data))
+    found = _SEEN.get(key)
+    if found is None:
+        found = tuple(
+            _Error(tuple(e.absolute_path), e.message, *_undeclared(e))
+            for e in sorted(
+                _validator(part).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+            )
+        )
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.clear()
+        _SEEN[key] = found
+    return found
+
+
+def _undeclared(
+    error: jsonschema.ValidationError,
+) -> tuple[tuple[Any, ...] | None, tuple[str, ...]]:
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return None, ()
+    known = error.schema.get("properties", {})
+    return tuple(k for k in error.instance if k not in known), tuple(known)
+
+
+def is_valid(part: str, data: Any) -> bool:
+    """Whether `data` meets part `part` of extensions.yaml."""
+    return not _errors(part, data)
+
+
 def extension_errors(
     spec_file: SpecFile, at: str, data: Any, part: str, label: str
 ) -> list[Diagnostic]:
     """`data` (at `at`) checked against part `part` of extensions.yaml; unknown keys by name."""
     found = []
-    errors = _validator(part).iter_errors(data)
-    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
-        where = at + pointer(*error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = error.schema.get("properties", {})
-            for key in (k for k in error.instance if k not in known):
-                found.append(_unknown(spec_file, where + pointer(key), key, label, known))
+    for error in _errors(part, data):
+        where = at + pointer(*error.path)
+        if error.unknown is not None:
+            for key in error.unknown:
+                found.append(_unknown(spec_file, where + pointer(key), key, label, error.known))
         else:
             found.append(
                 spec_file.diag("extension-invalid", where, key=label, detail=error.message)
@@ -207,7 +252,7 @@ def pricing_problems(spec: Spec) -> list[Diagnostic]:
     for loc in spec.endpoints:
         raw = loc.data.get("pricing")
         request = str((loc.data.get("input") or {}).get("$ref", "")).removeprefix(REF_PREFIX)
-        if raw is None or request not in bodies or not _validator("endpoint").is_valid(loc.data):
+        if raw is None or request not in bodies or not is_valid("endpoint", loc.data):
             continue
         at = loc.pointer + "/pricing"
         kind = pricing.kind_of(raw)
