@@ -12,7 +12,7 @@ from test_spec_errors import assert_reported
 from generator.cli import main
 from generator.diagnostics import SpecError
 from generator.frontend.assemble import assemble
-from generator.frontend.load import load_dir
+from generator.frontend.load import load_dir, parse
 from generator.frontend.validate import check_structure
 
 ENDPOINT = "endpoints/v9/pro/text-to-video.yaml"
@@ -304,3 +304,30 @@ def test_all_problems_at_once_from_every_command(
 )
 def test_the_real_spec_and_its_history_are_strict(spec: Path) -> None:
     check_structure(assemble(load_dir(spec)))
+
+
+def test_a_problem_repeated_and_reloaded_is_reported_at_each_place(mini_spec: Path) -> None:
+    """The same bad value in two files is two problems, each at its own place, on every load
+    (checks and parses are remembered within a process: the memory must not drop or merge them)."""
+    here = insert_after(mini_spec / ENDPOINT, PROMPT, " " * 10 + "x-kling-note: 5\n")
+    there = insert_after(
+        mini_spec / COMMON,
+        "        url: {title: Url, type: string}\n",
+        " " * 6 + "x-kling-note: 5\n",
+    )
+    for _ in range(2):
+        err = problems(mini_spec)
+        assert_reported(err, ENDPOINT, here, "extension-invalid", "x-kling-note")
+        assert_reported(err, COMMON, there, "extension-invalid", "x-kling-note")
+        assert len(err.splitlines()) == 2, err
+
+
+def test_a_file_parsed_again_is_a_copy_of_its_own() -> None:
+    """A caller changing what it was given does not change what the next caller gets."""
+    text = "a: {b: [1]}\nc: 2\n"
+    first = parse("x.yaml", text)
+    first.data["a"]["b"].append(2)
+    first.lines["/c"] = 99
+    again = parse("x.yaml", text)
+    assert again.data == {"a": {"b": [1]}, "c": 2}
+    assert again.line("/c") == 2
