@@ -19,7 +19,7 @@ from kling_fal.emulator import Emulator, Faults
 from support import GENERATED
 from test_client_helpers import KEY
 
-pytestmark = pytest.mark.slow(33)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(34)  # seconds, roughly: scheduled early (conftest.py)
 
 JOBS = 2000
 FAULTS = Faults(rate=0.2, seed=7, kinds=("429", "502", "503", "timeout"), delay=0.0)

@@ -25,7 +25,7 @@ from kling_fal.client import (
 from kling_fal.emulator import Emulator, Faults
 from test_client_helpers import KEY, emulator, family_endpoints, minimal, png, wav
 
-pytestmark = pytest.mark.slow(9)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(8)  # seconds, roughly: scheduled early (conftest.py)
 
 __all__ = ["emulator"]  # the fixture
 

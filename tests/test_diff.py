@@ -16,7 +16,7 @@ from generator.history.snapshots import load_labeled
 from generator.history.view import view
 from generator.pipeline import Options, generate
 
-pytestmark = pytest.mark.slow(6)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(4)  # seconds, roughly: scheduled early (conftest.py)
 
 HISTORY = SPEC / "history" / "2026-02"
 MINI_ID = "fal-ai/kling-video/v9/pro/text-to-video"

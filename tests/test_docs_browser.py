@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from support import GENERATED
 
-pytestmark = pytest.mark.slow(22)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(23)  # seconds, roughly: scheduled early (conftest.py)
 
 WIDTH, HEIGHT = 1366, 768
 V26_I2V = "endpoints/v2.6/pro/image-to-video/"

@@ -15,7 +15,7 @@ import pytest
 from emulator_support import client
 from kling_fal.emulator import Emulator
 
-pytestmark = pytest.mark.slow(7)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(6)  # seconds, roughly: scheduled early (conftest.py)
 
 MIB = 1024 * 1024
 PART = 10 * MIB

@@ -27,7 +27,7 @@ from kling_fal import KlingValidationError
 from kling_fal._spec_data import RULES
 from support import GENERATED
 
-pytestmark = pytest.mark.slow(20)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(21)  # seconds, roughly: scheduled early (conftest.py)
 
 EXAMPLES = int(os.environ.get("KLING_FUZZ_EXAMPLES", "10"))
 SCHEMA_RULES = {

@@ -23,7 +23,7 @@ from generator.cli import main
 from generator.output.write import tree
 from generator.pipeline import Options, generate
 
-pytestmark = pytest.mark.slow(7)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(6)  # seconds, roughly: scheduled early (conftest.py)
 
 FILES = sorted(p.relative_to(MINI_SPEC).as_posix() for p in MINI_SPEC.rglob("*.yaml"))
 EXAMPLES = int(os.environ.get("KLING_FUZZ_EXAMPLES", "10"))

@@ -20,7 +20,7 @@ from generator.pipeline import Options, check, generate, load_api, render
 from generator.settings import cache_dir
 from generator.targets.python import models
 
-pytestmark = pytest.mark.slow(22)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(19)  # seconds, roughly: scheduled early (conftest.py)
 
 
 def test_generated_tree_matches_spec() -> None:

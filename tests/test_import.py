@@ -19,7 +19,7 @@ from generator.frontend.spec_yaml import dump, update
 from generator.history.snapshots import load_spec
 from generator.history.view import view
 
-pytestmark = pytest.mark.slow(33)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(9)  # seconds, roughly: scheduled early (conftest.py)
 
 DOC = REFERENCE / "fal-openapi-v2.6-pro-image-to-video.json"
 ENDPOINT = "fal-ai/kling-video/v2.6/pro/image-to-video"

@@ -20,7 +20,7 @@ from generator import cli
 from generator.output import background, swap, write
 from generator.output.write import remove_stale, swap_in, tree
 
-pytestmark = pytest.mark.slow(11)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(10)  # seconds, roughly: scheduled early (conftest.py)
 
 PYTHON = [sys.executable, "-m", "generator"]
 

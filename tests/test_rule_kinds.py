@@ -23,7 +23,7 @@ from generator.runtime import kinds
 from generator.runtime.kinds import KINDS, Kind, Writer, apply, is_object, number
 from generator.targets.python.rules import check_function
 
-pytestmark = pytest.mark.slow(16)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(18)  # seconds, roughly: scheduled early (conftest.py)
 
 NAMES = ("a", "b", "c")
 names = st.sampled_from(NAMES)

@@ -14,7 +14,7 @@ from generator.output.stamp import STAMP
 from generator.output.write import tree
 from generator.pipeline import Options, generate
 
-pytestmark = pytest.mark.slow(7)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(5)  # seconds, roughly: scheduled early (conftest.py)
 
 NEW = "fal-ai/kling-video/v3.5/pro/image-to-video"  # the README adds v3.1
 LIKE = "fal-ai/kling-video/v3/pro/image-to-video"

@@ -24,7 +24,7 @@ import pytest
 from kling_fal.emulator import Emulator
 from support import GENERATED
 
-pytestmark = pytest.mark.slow(25)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(30)  # seconds, roughly: scheduled early (conftest.py)
 
 EXAMPLES = int(os.environ.get("KLING_SCHEMATHESIS_EXAMPLES", "5"))
 RESULT = r"/requests/\{request_id\}$"

@@ -22,7 +22,7 @@ from generator.frontend.load import parse
 from generator.history.snapshots import load_spec
 from generator.history.view import view
 
-pytestmark = pytest.mark.slow(12)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(3)  # seconds, roughly: scheduled early (conftest.py)
 
 KNOWN = "fal-ai/kling-video/v2.6/pro/image-to-video"
 NEW = "fal-ai/kling-video/v2.7/pro/image-to-video"

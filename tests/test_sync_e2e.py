@@ -18,7 +18,7 @@ from test_sync import NEW, new_document
 
 from generator.cli import main
 
-pytestmark = pytest.mark.slow(6)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(5)  # seconds, roughly: scheduled early (conftest.py)
 
 CALL = """
 import json

@@ -12,7 +12,7 @@ from generator.cli import main
 from generator.output.reference import ir_reference
 from generator.pipeline import Options, render
 
-pytestmark = pytest.mark.slow(9)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(8)  # seconds, roughly: scheduled early (conftest.py)
 
 TYPESCRIPT = ROOT / "templates" / "examples" / "typescript"
 TSC = ROOT / "node_modules" / ".bin" / "tsc"

@@ -14,7 +14,7 @@ import pytest
 from test_model_typing import SNIPPET as MODELS
 from typing_support import MypyReport, marked_lines, mypy_strict
 
-pytestmark = pytest.mark.slow(16)  # seconds, roughly: scheduled early (conftest.py)
+pytestmark = pytest.mark.slow(13)  # seconds, roughly: scheduled early (conftest.py)
 
 CLIENT = """
 from pathlib import Path
