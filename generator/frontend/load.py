@@ -89,8 +89,8 @@ def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> SpecError:
     return SpecError([Diagnostic(code=code, file=path, line=line, pointer="", message=said)])
 
 
-_PARSED: dict[tuple[str, str], bytes] = {}
-_PARSED_MAX = 1024  # files; each remembered as a pickle of its data and line map
+_PARSED: dict[tuple[str, str], bytes] = {}  # each file's data and line map, pickled
+_PARSED_BUDGET = 64 << 20  # bytes of pickles kept, then all are forgotten
 _PARSED_TEXT_MAX = 1 << 20  # longer files are parsed every time
 
 
@@ -106,9 +106,10 @@ def parse(path: str, text: str) -> SpecFile:
         return SpecFile(path, data, lines)
     spec_file = _parse(path, text)
     if len(text) <= _PARSED_TEXT_MAX:
-        if len(_PARSED) >= _PARSED_MAX:
+        kept = pickle.dumps((spec_file.data, spec_file.lines), pickle.HIGHEST_PROTOCOL)
+        if sum(map(len, _PARSED.values())) + len(kept) > _PARSED_BUDGET:
             _PARSED.clear()
-        _PARSED[key] = pickle.dumps((spec_file.data, spec_file.lines), pickle.HIGHEST_PROTOCOL)
+        _PARSED[key] = kept
     return spec_file
 
 
