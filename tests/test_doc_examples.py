@@ -180,7 +180,9 @@ class DocRun:
         done = subprocess.run(
             [*argv, "test_doc_example.py"],
             cwd=self.where,
-            env=child_env(),
+            # plain pytest: the example needs no plugin, and the suite's own (schemathesis,
+            # hypothesis, xdist, ...) would only slow its start
+            env=child_env(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"),
             capture_output=True,
             text=True,
         )
