@@ -117,6 +117,13 @@ def rule_validator() -> jsonschema.Draft202012Validator:
 
 def emitted(check: Kind) -> Callable[[object], bool | None]:
     """The check's emitted Python, compiled here (the generated package has it as source)."""
+    return _compiled(repr(check), check)
+
+
+# A check drawn again, or asked about each of its candidates, is compiled once. Keyed by repr:
+# checks on True and on 1 are equal (and hash alike) but are not the same check.
+@cache
+def _compiled(key: str, check: Kind) -> Callable[[object], bool | None]:
     w = Writer()
     check_function(w, "check", [((), check)])
     namespace: dict[str, Any] = {"_number": number, "_is_object": is_object, **w.conds}
@@ -155,11 +162,18 @@ class Values:
 def assert_agree(check: Kind, payload: dict[str, Any]) -> bool:
     holds = check.holds(payload)
     assert emitted(check)(payload) is holds, (check, payload)
-    lowered = check.lower()
+    lowered = lowering(repr(check), check)
     if lowered is not None:
-        valid = jsonschema.Draft202012Validator(lowered).is_valid(without_nulls(payload))
-        assert valid is holds, (check, lowered, payload)
+        valid = lowered.is_valid(without_nulls(payload))
+        assert valid is holds, (check, lowered.schema, payload)
     return holds
+
+
+@cache
+def lowering(key: str, check: Kind) -> jsonschema.Draft202012Validator | None:
+    """A validator of the JSON Schema the check (its repr: `key`) lowers to (None: it has none)."""
+    lowered = check.lower()
+    return None if lowered is None else jsonschema.Draft202012Validator(lowered)
 
 
 @pytest.mark.parametrize("kind", KINDS)
