@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.fal.names import pascal
-from generator.frontend.schema_walk import REF_PREFIX, ref_name
+from generator.frontend.schema_walk import LIMITS, REF_PREFIX, ref_name
 from generator.runtime import kinds
 
 _SCHEMA_KEYS = (
@@ -27,15 +27,7 @@ _SCHEMA_KEYS = (
     "default",
     "enum",
     "const",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minItems",
-    "maxItems",
-    "pattern",
+    *LIMITS,
     "additionalProperties",
     "examples",
     "x-fal",

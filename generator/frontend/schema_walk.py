@@ -8,6 +8,17 @@ from typing import Any
 from generator.frontend.load import escape
 
 REF_PREFIX = "#/components/schemas/"
+VALUE_BOUNDS = (
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+)
+"""The keywords bounding a string's length or a number's value."""
+LIMITS = (*VALUE_BOUNDS, "minItems", "maxItems", "pattern")
+"""Every keyword limiting a value: bounds, item counts, pattern."""
 _SUB_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUB_ONE = ("items", "additionalProperties", "not")
 

@@ -13,18 +13,8 @@ from typing import Any
 
 from generator.frontend.ast import Named, SpecAst
 from generator.frontend.ast import Node as AstNode
+from generator.frontend.schema_walk import LIMITS
 
-LIMIT_KEYS = (
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minItems",
-    "maxItems",
-    "pattern",
-)
 META_TEXT = ("title", "summary", "notes")
 META_OTHER = ("category", "model", "tier", "mode", "confidence", "sources")
 
@@ -90,7 +80,7 @@ class _Flattener:
         json_type = str(merged.get("type", "object" if "properties" in merged else "any"))
         if merged.get("format"):
             json_type += f" ({merged['format']})"
-        limits = [(key, merged[key]) for key in LIMIT_KEYS if key in merged]
+        limits = [(key, merged[key]) for key in LIMITS if key in merged]
         limits += [(f"x-fal.{k}", v) for k, v in (merged.get("x-fal") or {}).items()]
         texts = tuple(
             (key, _text(merged[key]))

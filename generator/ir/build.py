@@ -9,6 +9,7 @@ from typing import Any
 from generator.frontend.ast import Loc, Named, Operation, SpecAst
 from generator.frontend.load import SpecFile, escape
 from generator.frontend.schema_walk import (
+    VALUE_BOUNDS,
     item_schema,
     properties,
     ref_name,
@@ -34,14 +35,6 @@ from generator.runtime import kinds, pricing
 
 NO_PRICE = "the spec states no price"
 
-_CONSTRAINTS = (
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-)
 _MEDIA_WORDS = (
     ("video", "video"),
     ("audio", "audio"),
@@ -114,7 +107,7 @@ class _Builder:
             type=type_,
             required=required,
             default=value(node["default"]) if "default" in node else None,
-            constraints=tuple((k, merged[k]) for k in _CONSTRAINTS if k in merged),
+            constraints=tuple((k, merged[k]) for k in VALUE_BOUNDS if k in merged),
             file_limits=file_limits(node),
             media=media_of(name, type_),
             choices=self.choices(type_),
