@@ -3,10 +3,11 @@
 Payloads come from each endpoint's request schema in the bundled openapi.json (hypothesis-jsonschema),
 drawn without the schema's rule entries and then judged with them, as they are and mutated. Where the two disagree, the only allowed reason is a documented
 cross-field rule that JSON Schema cannot state (openapi.json states the others), which must then
-name itself. One documented difference is normalised first:
-kling_fal treats `null` in a declared field as "not given" (it never sends it), so those keys are
-dropped before jsonschema sees the payload. KLING_FUZZ_EXAMPLES sets the
-number of examples per endpoint (default 10 in CI).
+name itself. Two documented differences are normalised first (`as_read`): kling_fal treats
+`null` in a declared field as "not given" (it never sends it), so those keys are dropped, and it
+accepts an int for a digit-string enum value (`5` for a duration of "5"), so such an int is
+given to jsonschema as that string. KLING_FUZZ_EXAMPLES sets the number of examples per
+endpoint (default 10 in CI).
 """
 
 from __future__ import annotations
@@ -105,21 +106,23 @@ def ours(endpoint_id: str, payload: Any) -> set[str]:
     return set()
 
 
-def without_nulls(value: Any, schema: Any) -> Any:
-    """`value` with null-valued *declared* properties removed, recursively along `schema`."""
+def as_read(value: Any, schema: Any) -> Any:
+    """`value` as kling_fal reads it, recursively along `schema`: null-valued *declared*
+    properties removed, and an int standing for a value of a digit-string enum as that string."""
     while isinstance(schema, dict) and "$ref" in schema:
         schema = defs()[schema["$ref"].rsplit("/", 1)[1]]
     if not isinstance(schema, dict):
         return value
+    enum = schema.get("enum")
+    if type(value) is int and enum and all(isinstance(v, str) and v.isdigit() for v in enum):
+        return str(value) if str(value) in enum else value
     if isinstance(value, dict):
         props = schema.get("properties", {})
         return {
-            k: without_nulls(v, props.get(k))
-            for k, v in value.items()
-            if not (v is None and k in props)
+            k: as_read(v, props.get(k)) for k, v in value.items() if not (v is None and k in props)
         }
     if isinstance(value, list):
-        return [without_nulls(v, schema.get("items")) for v in value]
+        return [as_read(v, schema.get("items")) for v in value]
     return value
 
 
@@ -130,7 +133,7 @@ def schema_rules(endpoint_id: str) -> set[str]:
 
 
 def assert_same_verdict(endpoint_id: str, payload: Any) -> None:
-    theirs_ok = checker(endpoint_id).is_valid(without_nulls(payload, schema_of(endpoint_id)))
+    theirs_ok = checker(endpoint_id).is_valid(as_read(payload, schema_of(endpoint_id)))
     found = ours(endpoint_id, payload)
     schema_found = found & schema_rules(endpoint_id)
     assert theirs_ok == (not schema_found), (
