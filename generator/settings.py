@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -74,21 +75,27 @@ def cached(kind: str, key: str) -> str | None:
 def store(kind: str, key: str, text: str, *, keep: int = 24) -> None:
     """Keep `text` under `key` in the `kind` cache, written atomically (parallel runs may share
     it), the oldest entries beyond `keep` removed; a cache that cannot be written is skipped."""
+    store_all(kind, {key: text}, keep=keep)
+
+
+def store_all(kind: str, entries: Mapping[str, str], *, keep: int = 2048) -> None:
+    """`store` for many entries at once (the oldest beyond `keep` removed once, at the end)."""
     base = cache_dir(kind)
     if base is None:
         return
     with contextlib.suppress(OSError):
-        fd, tmp = tempfile.mkstemp(dir=base, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, base / key)
-        except OSError:
-            os.unlink(tmp)
-            raise
-        entries = sorted(
+        for key, text in entries.items():
+            fd, tmp = tempfile.mkstemp(dir=base, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(tmp, base / key)
+            except OSError:
+                os.unlink(tmp)
+                raise
+        kept = sorted(
             (p for p in base.iterdir() if not p.name.startswith(".")),
             key=lambda p: p.stat().st_mtime,
         )
-        for old in entries[:-keep]:
+        for old in kept[:-keep]:
             old.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import GENERATED, ROOT, SPEC, edit
@@ -202,6 +203,34 @@ def test_a_document_that_passed_the_openapi_check_is_not_checked_again(
     edit(mini_spec / "endpoints/v9/pro/text-to-video.yaml", "maxLength: 2500", "maxLength: 2000")
     with pytest.raises(SpecError, match="the OpenAPI validator ran"):
         load_api(mini_spec)  # another document is checked
+
+
+def test_after_an_edit_only_the_changed_schemas_are_checked_again(
+    mini_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schemas keep their own verdicts: an edit sends the schema it changed (and those it refers
+    to) to the validator, not every schema, and its problem is reported."""
+    import openapi_spec_validator
+
+    monkeypatch.setenv("KLINGGEN_CACHE_DIR", str(tmp_path / "c"))
+    everything = sorted(load_api(mini_spec)[1]["components"]["schemas"])
+    seen: list[list[str]] = []
+
+    class Spy(openapi_spec_validator.OpenAPIV31SpecValidator):
+        def __init__(self, document: dict[str, Any]) -> None:
+            seen.append(sorted(document["components"]["schemas"]))
+            super().__init__(document)
+
+    monkeypatch.setattr(openapi_spec_validator, "OpenAPIV31SpecValidator", Spy)
+    edit(
+        mini_spec / "endpoints/v9/pro/text-to-video.yaml",
+        "          type: string\n          maxLength: 2500",
+        "          type: strin\n          maxLength: 2500",
+    )
+    with pytest.raises(SpecError, match=r"openapi-invalid.*'strin'"):
+        load_api(mini_spec)
+    (checked,) = seen
+    assert "TextToVideoV9ProRequest" in checked and set(checked) < set(everything)
 
 
 def test_generate_needs_no_git_and_no_repository(tmp_path: Path) -> None:

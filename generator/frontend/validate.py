@@ -23,7 +23,7 @@ from generator.frontend.schema_walk import (
 from generator.frontend.strict import extension_errors, pricing_problems, schema_problems
 from generator.runtime import kinds
 from generator.runtime.kinds import conditions
-from generator.settings import cache_key, cached, store
+from generator.settings import cache_key, cached, store_all
 
 _MISSING = object()
 _MAX_LOCATED = 100  # the OpenAPI check stops locating problems after this many
@@ -210,14 +210,23 @@ class _Checker:
 
         The paths are laid out by bundle.py the same way for every endpoint, so one endpoint's
         paths check the layout (a test validates the whole bundle); this keeps generation fast.
+        Schemas that passed before (by content) are left out, unless the rest refers to them:
+        after editing one endpoint, only its schemas are checked again.
         """
         first = next(iter(bundle["paths"]), "")
         sample = {k: v for k, v in bundle["paths"].items() if k.startswith(first)}
-        document = {**bundle, "paths": sample}
-        # only documents that passed are kept; problems are always worked out anew, placed
-        key = cache_key(("openapi-spec-validator", "jsonschema"), document)
-        if cached("openapi", key) == _VALID:  # this very document passed before
+        schemas: dict[str, Any] = bundle.get("components", {}).get("schemas", {})
+        frame = {**bundle, "paths": sample, "components": {**bundle.get("components", {})}}
+        frame["components"].pop("schemas", None)
+        # only what passed is kept; problems are always worked out anew, placed
+        tools = cache_key(("openapi-spec-validator", "jsonschema"), frame.get("jsonSchemaDialect"))
+        keys = {"": cache_key((), tools, frame)}
+        keys.update({name: cache_key((), tools, name, body) for name, body in schemas.items()})
+        unsure = [name for name, key in keys.items() if cached("openapi", key) != _VALID]
+        if not unsure:  # every part passed before
             return
+        checked = _closure(schemas, [name for name in unsure if name], frame)
+        document = {**frame, "components": {**frame["components"], "schemas": checked}}
         from openapi_spec_validator import OpenAPIV31SpecValidator  # slow to import: only when used
 
         try:
@@ -226,7 +235,7 @@ class _Checker:
             self.add(self.spec.root, "openapi-invalid", "", detail=f"{type(exc).__name__}: {exc}")
             return
         if not errors:
-            store("openapi", key, _VALID)
+            store_all("openapi", {keys[name]: _VALID for name in ["", *checked]})
         for error in errors:  # one validation of the whole document, each error mapped back
             path = [str(part) for part in error.absolute_path]
             if path[:2] == ["components", "schemas"] and path[2:3]:
@@ -268,6 +277,20 @@ class _Checker:
                         )
                         key = f"{example['name']}.{part}"
                         self.add(loc.file, "example-invalid", at, key=key, detail=error.message)
+
+
+def _closure(schemas: dict[str, Any], names: list[str], frame: Any) -> dict[str, Any]:
+    """The schemas `names`, and those that they or `frame` refer to, directly or through each
+    other, sorted by name."""
+    found = {name: schemas[name] for name in names}
+    todo = [frame, *found.values()]
+    while todo:
+        for _, ref in all_refs(todo.pop()):
+            name = ref.removeprefix(REF_PREFIX)
+            if name in schemas and name not in found:
+                found[name] = schemas[name]
+                todo.append(schemas[name])
+    return dict(sorted(found.items()))
 
 
 def check_structure(spec: Spec) -> None:
