@@ -78,7 +78,7 @@ def store(kind: str, key: str, text: str, *, keep: int = 24) -> None:
     store_all(kind, {key: text}, keep=keep)
 
 
-def store_all(kind: str, entries: Mapping[str, str], *, keep: int = 2048) -> None:
+def store_all(kind: str, entries: Mapping[str, str], *, keep: int) -> None:
     """`store` for many entries at once (the oldest beyond `keep` removed once, at the end)."""
     base = cache_dir(kind)
     if base is None:

@@ -27,7 +27,8 @@ from generator.settings import cache_key, cached, store_all
 
 _MISSING = object()
 _MAX_LOCATED = 100  # the OpenAPI check stops locating problems after this many
-_VALID = "valid\n"  # the "openapi" cache's entry for a document that passed
+_VALID = "valid\n"  # the "openapi" cache's entry for a part that passed
+_VERDICTS = 2048  # entries kept: a verdict per schema (~140 in spec/) and one for the rest
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
@@ -235,7 +236,7 @@ class _Checker:
             self.add(self.spec.root, "openapi-invalid", "", detail=f"{type(exc).__name__}: {exc}")
             return
         if not errors:
-            store_all("openapi", {keys[name]: _VALID for name in ["", *checked]})
+            store_all("openapi", {keys[name]: _VALID for name in ["", *checked]}, keep=_VERDICTS)
         for error in errors:  # one validation of the whole document, each error mapped back
             path = [str(part) for part in error.absolute_path]
             if path[:2] == ["components", "schemas"] and path[2:3]:
