@@ -145,7 +145,8 @@ class Wait:
 
     def _parsed_logs(self, raw: Sequence[object]) -> tuple[LogEntry, ...]:
         """The entries of `raw`, parsing only the lines after those of the last event (each
-        event carries every line so far: without this, a long job's events cost O(lines))."""
+        event carries every line so far: parsing them all anew cost a LogEntry per line per
+        event; what remains per event is a list comparison)."""
         if not isinstance(raw, list):
             return parse_logs(raw)
         seen = len(self._raw_logs)
